@@ -1,0 +1,123 @@
+/**
+ * Who is calling. A request passes with any one of the contract's three credentials (each can
+ * be switched off in the settings):
+ * 1. the agent's Flex token (`Token` parameter or `Authorization: Bearer`), checked with IAM;
+ * 2. a valid `X-Twilio-Signature` (Twilio webhooks, Studio);
+ * 3. `Authorization: Basic` with the account SID and auth token (Studio's "Authenticate with Twilio").
+ * Nothing else gets in. Every check happens before any call to the Twilio REST API.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Config } from './config.private';
+import type { Headers } from './http.private';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+const flexTokens = require(Runtime.getFunctions()['lib/flex-token']!.path) as typeof import('./flex-token.private');
+
+export type Caller =
+  | ({ kind: 'flex-token' } & import('./flex-token.private').FlexIdentity)
+  | { kind: 'twilio-signature' }
+  | { kind: 'account-credentials' };
+
+export interface AuthRequest {
+  headers: Headers;
+  params: Record<string, unknown>;
+  /** The function's path, e.g. `/close-channel`, for the signature's URL. */
+  path: string;
+}
+
+/** Something that can validate a Flex token (the IAM validator, or a stand-in in tests). */
+export interface TokenValidator {
+  validate(token: string): Promise<import('./flex-token.private').FlexIdentity | undefined>;
+}
+
+/**
+ * Compare two secrets in constant time. Both sides are hashed first, so neither their length
+ * nor where they first differ shows in the timing.
+ */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** `Authorization: Basic` → user and password; undefined for any other scheme or a malformed value. */
+export function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The Flex token: `Authorization: Bearer …` first, else the `Token` parameter. */
+export function flexToken(headers: Headers, params: Record<string, unknown>): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  if (bearer) return bearer[1];
+  const token = params.Token;
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
+}
+
+/** Account SID and auth token together, compared as one secret: no timing tells which was wrong. */
+function checkAccountCredentials(header: string | undefined, config: Config): boolean {
+  const basic = parseBasic(header);
+  if (basic === undefined || config.authToken === undefined) return false;
+  return safeEqual(`${basic.user}:${basic.password}`, `${config.accountSid}:${config.authToken}`);
+}
+
+/**
+ * Twilio's signature over `https://{DOMAIN_NAME}{PATH}` and the POSTed parameters, checked
+ * with the `twilio` helper's own validator. A GET webhook signs the URL with its query string
+ * instead, so that form is tried too.
+ */
+function checkSignature(signature: string, req: AuthRequest, config: Config): boolean {
+  if (config.authToken === undefined) return false;
+  const { validateRequest } = require('twilio/lib/webhooks/webhooks') as typeof import('twilio/lib/webhooks/webhooks');
+  const url = `${config.publicBaseUrl}${req.path}`;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.params)) params[key] = value;
+  if (validateRequest(config.authToken, signature, url, params)) return true;
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+  }
+  const search = query.toString();
+  return search.length > 0 && validateRequest(config.authToken, signature, `${url}?${search}`, {});
+}
+
+/** Does the request carry any credential an enabled check could accept? (No network.) */
+export function presentsCredentials(req: AuthRequest, config: Config): boolean {
+  const { headers } = req;
+  return (
+    (config.auth.accountCredentials && /^Basic\s/i.test(headers.authorization ?? '')) ||
+    (config.auth.twilioSignature && (headers['x-twilio-signature'] ?? '').length > 0) ||
+    (config.auth.flexToken && flexToken(headers, req.params) !== undefined)
+  );
+}
+
+/**
+ * Authenticate the request, or throw: `UnauthorizedError` when no credential is valid, and the
+ * IAM failure (502/504) when a Flex token could not be checked and nothing else vouched for
+ * the caller.
+ */
+export async function authenticate(req: AuthRequest, config: Config, validator?: TokenValidator): Promise<Caller> {
+  const { headers } = req;
+
+  if (config.auth.accountCredentials && /^Basic\s/i.test(headers.authorization ?? '')) {
+    if (checkAccountCredentials(headers.authorization, config)) return { kind: 'account-credentials' };
+  }
+
+  const signature = headers['x-twilio-signature'];
+  if (config.auth.twilioSignature && signature !== undefined && signature.length > 0) {
+    if (checkSignature(signature, req, config)) return { kind: 'twilio-signature' };
+  }
+
+  const token = flexToken(headers, req.params);
+  if (config.auth.flexToken && token !== undefined) {
+    if (token.length > 8192) throw new errors.UnauthorizedError();
+    const who = await (validator ?? flexTokens.flexTokenValidator(config)).validate(token);
+    if (who !== undefined) return { kind: 'flex-token', ...who };
+  }
+
+  throw new errors.UnauthorizedError();
+}

@@ -1,0 +1,133 @@
+/**
+ * The Flex Interactions Channels API, through the `twilio` helper, answered in the contract's
+ * normalized shape. Each Twilio answer we depend on is checked with zod; each Twilio error is
+ * translated by `fromTwilioError`.
+ */
+import { z } from 'zod';
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { CloseChannelParams, GetChannelParams, ListChannelsParams, Routing } from './params.private';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+
+/** A channel as the contract shows it. */
+export const Channel = z.object({
+  sid: z.string(),
+  interactionSid: z.string(),
+  type: z.string().nullable(),
+  status: z.string().nullable(),
+  errorCode: z.number().nullable(),
+  errorMessage: z.string().nullable(),
+  url: z.string().nullable(),
+  links: z.object({
+    participants: z.string().nullable(),
+    invites: z.string().nullable(),
+    transfers: z.string().nullable(),
+  }),
+});
+export type Channel = z.infer<typeof Channel>;
+
+/** The fields of the helper's `InteractionChannelInstance` we read. */
+const ChannelInstance = z.object({
+  sid: z.string(),
+  interactionSid: z.string(),
+  type: z.string().nullish(),
+  status: z.string().nullish(),
+  errorCode: z.number().nullish(),
+  errorMessage: z.string().nullish(),
+  url: z.string().nullish(),
+  links: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const link = (links: Record<string, unknown> | null | undefined, name: string): string | null => {
+  const value = links?.[name];
+  return typeof value === 'string' ? value : null;
+};
+
+/** Twilio's channel (helper instance) → the contract's `Channel`. */
+export function normalizeChannel(instance: unknown): Channel {
+  const parsed = ChannelInstance.safeParse(instance);
+  if (!parsed.success) throw new errors.UpstreamError('Twilio answered with a channel we could not read');
+  const c = parsed.data;
+  return {
+    sid: c.sid,
+    interactionSid: c.interactionSid,
+    type: c.type ?? null,
+    status: c.status ?? null,
+    errorCode: c.errorCode ?? null,
+    errorMessage: c.errorMessage ?? null,
+    url: c.url ?? null,
+    links: {
+      participants: link(c.links, 'participants'),
+      invites: link(c.links, 'invites'),
+      transfers: link(c.links, 'transfers'),
+    },
+  };
+}
+
+async function twilioCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw errors.fromTwilioError(err, what);
+  }
+}
+
+/** Fetch one channel. */
+export async function getChannel(client: TwilioClient, p: GetChannelParams): Promise<Channel> {
+  const instance = await twilioCall('the channel', () =>
+    client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).fetch(),
+  );
+  return normalizeChannel(instance);
+}
+
+/** List an interaction's channels, at most `limit`. */
+export async function listChannels(client: TwilioClient, p: ListChannelsParams): Promise<Channel[]> {
+  const instances = await twilioCall('the interaction', () =>
+    client.flexApi.v1.interaction(p.interactionSid).channels.list({ limit: p.limit, pageSize: Math.min(p.limit, 1000) }),
+  );
+  return instances.map(normalizeChannel);
+}
+
+/** What closing a channel does to its tasks (the reference's table). */
+export type TaskStatus = 'wrapping' | 'completed';
+
+export interface CloseResult {
+  channel: Channel;
+  routing: Routing | null;
+  taskStatus: TaskStatus;
+}
+
+/**
+ * Set a channel `closed` or `inactive`. Without routing its tasks go to wrapping; with
+ * routing `{"status":"closed"}` they are completed. The helper sends `Routing` as the JSON
+ * string Twilio expects when given an object.
+ */
+export async function closeChannel(client: TwilioClient, p: CloseChannelParams): Promise<CloseResult> {
+  const routing = p.routing ?? null;
+  const instance = await twilioCall('the channel', () =>
+    client.flexApi.v1
+      .interaction(p.interactionSid)
+      .channels(p.channelSid)
+      .update(routing === null ? { status: p.status } : { status: p.status, routing }),
+  );
+  return { channel: normalizeChannel(instance), routing, taskStatus: routing === null ? 'wrapping' : 'completed' };
+}
+
+const Participant = z.object({
+  routingProperties: z.unknown().nullish(),
+});
+
+/** The worker SIDs of a channel's agent participants (`routing_properties.worker_sid`). */
+export async function participantWorkerSids(client: TwilioClient, p: GetChannelParams): Promise<string[]> {
+  const participants = await twilioCall('the channel', () =>
+    client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).participants.list({ limit: 1000, pageSize: 1000 }),
+  );
+  const sids: string[] = [];
+  for (const participant of participants) {
+    const parsed = Participant.safeParse(participant);
+    const props = parsed.success ? parsed.data.routingProperties : undefined;
+    const workerSid = typeof props === 'object' && props !== null ? (props as Record<string, unknown>).worker_sid : undefined;
+    if (typeof workerSid === 'string') sids.push(workerSid);
+  }
+  return sids;
+}

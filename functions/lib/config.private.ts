@@ -1,0 +1,176 @@
+/**
+ * The function's settings, parsed once from the Runtime `context` with zod into a typed object.
+ * Nothing else in the code reads environment variables. A bad or missing setting becomes a
+ * `misconfigured` error that names the variable, never its value.
+ */
+import { z } from 'zod';
+import type { Context } from '@twilio-labs/serverless-runtime-types/types';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+
+export type ClosePolicy = 'participant' | 'roles' | 'off';
+
+export interface Config {
+  accountSid: string;
+  authToken?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  region?: string;
+  edge?: string;
+  allowedOrigins: string[];
+  auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean };
+  closePolicy: ClosePolicy;
+  /** Roles that may close any channel. */
+  closeAnyRoles: string[];
+  /** The whole request, Twilio retries included, must be answered within this. */
+  requestDeadlineMs: number;
+  /** One call to Twilio's REST API may take at most this long. */
+  twilioCallTimeoutMs: number;
+  /** One call to Twilio's IAM token validation may take at most this long. */
+  iamTimeoutMs: number;
+  tokenCacheMaxTtlMs: number;
+  tokenCacheSize: number;
+  /** Where the Twilio REST API and IAM are; only changed for the sandbox and tests. */
+  apiBaseUrl?: string;
+  iamBaseUrl?: string;
+  /** The public base URL of the functions, for checking Twilio signatures. */
+  publicBaseUrl: string;
+}
+
+const sid = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must look like ${prefix} followed by 32 hex digits`);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .optional()
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** A base URL override: https anywhere, plain http only to this machine. */
+const baseUrl = optionalText.pipe(
+  z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      let url: URL;
+      try {
+        url = new URL(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+        return;
+      }
+      const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        ctx.addIssue({ code: 'custom', message: 'must be https (plain http is allowed to loopback only)' });
+      }
+    })
+    .transform((v) => v?.replace(/\/+$/, '')),
+);
+
+const EnvSchema = z.object({
+  ACCOUNT_SID: sid('AC'),
+  AUTH_TOKEN: optionalText.pipe(z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
+  API_KEY: optionalText.pipe(sid('SK').optional()),
+  API_SECRET: optionalText,
+  TWILIO_REGION: optionalText,
+  TWILIO_EDGE: optionalText,
+  ALLOWED_ORIGINS: optionalText,
+  AUTH_FLEX_TOKEN: flag(true),
+  AUTH_TWILIO_SIGNATURE: flag(true),
+  AUTH_ACCOUNT_CREDENTIALS: flag(true),
+  CLOSE_POLICY: z.enum(['participant', 'roles', 'off'], { message: 'must be participant, roles or off' }).default('participant'),
+  CLOSE_ANY_ROLES: optionalText,
+  REQUEST_DEADLINE_MS: integer(8000, 1000, 9500),
+  TWILIO_CALL_TIMEOUT_MS: integer(5000, 100, 9500),
+  IAM_TIMEOUT_MS: integer(3000, 100, 9500),
+  TOKEN_CACHE_MAX_TTL_MS: integer(300_000, 0, 3_600_000),
+  TOKEN_CACHE_SIZE: integer(1000, 0, 100_000),
+  TWILIO_API_BASE_URL: baseUrl,
+  TWILIO_IAM_BASE_URL: baseUrl,
+  DOMAIN_NAME: optionalText,
+});
+
+function list(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const SETTING_NAMES = Object.keys(EnvSchema.shape);
+
+let cached: { key: string; config: Config } | undefined;
+
+/**
+ * Parse the settings from the Runtime context. The result is cached while the settings are
+ * unchanged, so a warm container parses them once. Throws `MisconfiguredError` naming the
+ * variables that are wrong (not their values).
+ */
+export function loadConfig(context: Context<Record<string, unknown>>): Config {
+  const env: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) env[name] = (context as Record<string, unknown>)[name];
+  const key = JSON.stringify(env);
+  if (cached?.key === key) return cached.config;
+
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'settings')} ${i.message}`);
+    throw new errors.MisconfiguredError(`invalid settings: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if ((e.API_KEY === undefined) !== (e.API_SECRET === undefined)) {
+    throw new errors.MisconfiguredError('invalid settings: API_KEY and API_SECRET go together');
+  }
+  if (e.AUTH_TOKEN === undefined && e.API_KEY === undefined) {
+    throw new errors.MisconfiguredError('invalid settings: set AUTH_TOKEN, or API_KEY and API_SECRET');
+  }
+  if (e.AUTH_TOKEN === undefined && (e.AUTH_TWILIO_SIGNATURE || e.AUTH_ACCOUNT_CREDENTIALS)) {
+    throw new errors.MisconfiguredError(
+      'invalid settings: AUTH_TOKEN is needed for AUTH_TWILIO_SIGNATURE and AUTH_ACCOUNT_CREDENTIALS (or turn them off)',
+    );
+  }
+
+  const config: Config = {
+    accountSid: e.ACCOUNT_SID,
+    authToken: e.AUTH_TOKEN,
+    apiKey: e.API_KEY,
+    apiSecret: e.API_SECRET,
+    region: e.TWILIO_REGION,
+    edge: e.TWILIO_EDGE,
+    allowedOrigins: list(e.ALLOWED_ORIGINS, ['https://flex.twilio.com']),
+    auth: {
+      flexToken: e.AUTH_FLEX_TOKEN,
+      twilioSignature: e.AUTH_TWILIO_SIGNATURE,
+      accountCredentials: e.AUTH_ACCOUNT_CREDENTIALS,
+    },
+    closePolicy: e.CLOSE_POLICY,
+    closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    twilioCallTimeoutMs: e.TWILIO_CALL_TIMEOUT_MS,
+    iamTimeoutMs: e.IAM_TIMEOUT_MS,
+    tokenCacheMaxTtlMs: e.TOKEN_CACHE_MAX_TTL_MS,
+    tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    apiBaseUrl: e.TWILIO_API_BASE_URL,
+    iamBaseUrl: e.TWILIO_IAM_BASE_URL,
+    publicBaseUrl: `https://${e.DOMAIN_NAME ?? 'localhost'}`,
+  };
+  cached = { key, config };
+  return config;
+}

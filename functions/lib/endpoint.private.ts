@@ -1,0 +1,101 @@
+/**
+ * The one wrapper every function goes through, in this order:
+ * settings → CORS → method → credentials present → parameters → credentials valid → the work.
+ * Nothing reaches Twilio (IAM included) before the parameters are valid, and nothing reaches
+ * the REST API before the caller is authenticated. Every outcome is answered as JSON here.
+ */
+import type { Context, ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import type { z } from 'zod';
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Caller } from './auth.private';
+import type { Config } from './config.private';
+import type { Headers, Method, RuntimeEvent } from './http.private';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+const http = require(Runtime.getFunctions()['lib/http']!.path) as typeof import('./http.private');
+const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
+const auth = require(Runtime.getFunctions()['lib/auth']!.path) as typeof import('./auth.private');
+const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof import('./params.private');
+const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
+const twilio = require(Runtime.getFunctions()['lib/twilio']!.path) as typeof import('./twilio.private');
+
+/** No valid request comes anywhere near this; larger ones are refused unread. */
+export const MAX_PARAMS_BYTES = 16 * 1024;
+
+export interface Work<P> {
+  params: P;
+  caller: Caller;
+  config: Config;
+  /** The shared Twilio client (built on first use). */
+  client: () => TwilioClient;
+}
+
+export interface EndpointSpec<S extends z.ZodType<object>> {
+  methods: readonly Method[];
+  schema: S;
+  /** The parameters' camelCase names (each also accepted in PascalCase). */
+  fields: readonly string[];
+  run: (work: Work<z.infer<S>>) => Promise<object>;
+}
+
+export type Handler = (context: Context<Record<string, unknown>>, event: RuntimeEvent, callback: ServerlessCallback) => Promise<void>;
+
+function approximateSize(value: unknown, budget: number): number {
+  // Stops counting once over budget, so a huge body costs little more than the budget.
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && size <= budget) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += v.length;
+    else if (Array.isArray(v)) stack.push(...v.slice(0, budget));
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, item] of Object.entries(v)) {
+        size += k.length;
+        stack.push(item);
+        if (size > budget) break;
+      }
+    } else size += 8;
+  }
+  return size;
+}
+
+async function handle<S extends z.ZodType<object>>(
+  spec: EndpointSpec<S>,
+  context: Context<Record<string, unknown>>,
+  event: RuntimeEvent,
+  headers: Headers,
+  cors: { value: Headers },
+): Promise<object> {
+  const config = configs.loadConfig(context);
+  cors.value = http.corsHeaders(headers.origin, config.allowedOrigins, spec.methods);
+
+  const method = http.requestMethod(headers);
+  if (!spec.methods.includes(method)) throw new errors.MethodNotAllowedError(spec.methods);
+
+  const raw = http.readParams(event);
+  if (approximateSize(raw, MAX_PARAMS_BYTES) > MAX_PARAMS_BYTES) throw new errors.PayloadTooLargeError(MAX_PARAMS_BYTES);
+
+  const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
+  if (!auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
+
+  const parsed = params.parseParams(spec.schema, spec.fields, raw);
+
+  return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
+    const caller = await auth.authenticate(authRequest, config);
+    return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
+  });
+}
+
+/** Build a Runtime handler from an endpoint's spec. */
+export function endpoint<S extends z.ZodType<object>>(spec: EndpointSpec<S>): Handler {
+  return async (context, event, callback) => {
+    const headers = http.readHeaders(event);
+    const cors = { value: http.corsHeaders(undefined, [], spec.methods) };
+    try {
+      const body = await handle(spec, context, event, headers, cors);
+      callback(null, http.jsonResponse(200, body, cors.value));
+    } catch (err) {
+      callback(null, http.errorResponse(err, cors.value));
+    }
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * HTTP shaping: what the Runtime tells us of the request (headers, method, parameters), the
+ * CORS headers of the contract, and the one place where results and errors become responses.
+ */
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
+
+export type Headers = Record<string, string>;
+export type Method = 'GET' | 'POST';
+
+/** The request as the Runtime hands it over: parameters, plus `request.headers`. */
+export interface RuntimeEvent {
+  request?: { headers?: Record<string, unknown>; cookies?: unknown };
+  [param: string]: unknown;
+}
+
+/** Header names lower-cased; a repeated header keeps its first value. */
+export function readHeaders(event: RuntimeEvent): Headers {
+  const raw = event.request?.headers;
+  const headers: Headers = {};
+  if (typeof raw !== 'object' || raw === null) return headers;
+  for (const [name, value] of Object.entries(raw)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') headers[name.toLowerCase()] = first;
+  }
+  return headers;
+}
+
+/** The request's parameters (query, form or JSON body), without the Runtime's `request`. */
+export function readParams(event: RuntimeEvent): Record<string, unknown> {
+  const params: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(event)) {
+    if (name !== 'request') params[name] = value;
+  }
+  return params;
+}
+
+/**
+ * Twilio Functions do not tell a handler the HTTP method. A request with a body (a length or a
+ * content type) is a POST; one without is a GET. OPTIONS never reaches the handler.
+ */
+export function requestMethod(headers: Headers): Method {
+  const length = Number(headers['content-length'] ?? '0');
+  return length > 0 || headers['content-type'] !== undefined ? 'POST' : 'GET';
+}
+
+/** CORS headers of the contract: the Origin is echoed only when it is allowed, never `*`. */
+export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[], methods: readonly Method[]): Headers {
+  const headers: Headers = { Vary: 'Origin' };
+  if (origin !== undefined && allowedOrigins.includes(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Allow-Methods'] = [...methods, 'OPTIONS'].join(', ');
+    headers['Access-Control-Allow-Headers'] = 'Content-Type, Authorization, X-Twilio-Signature';
+    headers['Access-Control-Expose-Headers'] = 'Retry-After';
+    headers['Access-Control-Max-Age'] = '600';
+  }
+  return headers;
+}
+
+/** A JSON response with the given status and headers. */
+export function jsonResponse(status: number, body: object, headers: Headers): TwilioResponse {
+  const response = new Twilio.Response();
+  response.setStatusCode(status);
+  response.appendHeader('Content-Type', 'application/json; charset=utf-8');
+  response.appendHeader('Cache-Control', 'no-store');
+  response.appendHeader('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(headers)) response.appendHeader(name, value);
+  response.setBody(body);
+  return response;
+}
+
+/**
+ * The one place where an error becomes a response. An `HttpError` is answered as it is; any
+ * other error is logged (by type only, since library errors can carry request headers) and
+ * answered as a bare 500 with no detail.
+ */
+export function errorResponse(err: unknown, headers: Headers): TwilioResponse {
+  const httpError =
+    err instanceof errors.HttpError
+      ? err
+      : new errors.HttpError(500, 'internal_error', 'the function failed unexpectedly');
+  if (!(err instanceof errors.HttpError)) {
+    log.error('unexpected failure', { error: log.describeError(err) });
+  } else if (httpError.status >= 500) {
+    log.warn('answered with an error', { code: httpError.code, status: httpError.status });
+  }
+  return jsonResponse(httpError.status, { error: httpError.toJSON() }, { ...headers, ...httpError.headers });
+}

@@ -1,0 +1,121 @@
+/**
+ * The parameters of the three functions, validated with zod before anything is sent to Twilio.
+ * Names are camelCase; the PascalCase spelling of Twilio's docs is accepted as an alias.
+ * A failure is an `invalid_request` whose details name each bad field by its camelCase name.
+ */
+import { z } from 'zod';
+
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+
+const sid = (prefix: string, field: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
+    })
+    .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${field} must look like ${prefix} followed by 32 hex digits`);
+
+export const InteractionSid = sid('KD', 'interactionSid');
+export const ChannelSid = sid('UO', 'channelSid');
+
+/** The only routing Twilio accepts on a channel update: complete the tasks. */
+export const Routing = z.strictObject(
+  { status: z.literal('closed', { error: 'routing.status must be "closed"' }) },
+  { error: 'routing must be {"status":"closed"}' },
+);
+export type Routing = z.infer<typeof Routing>;
+
+const routingInput = z.preprocess((value, ctx) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'routing must be a JSON object such as {"status":"closed"}' });
+    return z.NEVER;
+  }
+}, Routing);
+
+const limitInput = z
+  .union(
+    [
+      z.number(),
+      z
+        .string()
+        .regex(/^\s*\d{1,7}\s*$/, 'limit must be a whole number')
+        .transform((s) => Number(s)),
+    ],
+    { error: 'limit must be a whole number from 1 to 1000' },
+  )
+  .pipe(
+    z
+      .number()
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(1000, 'limit must be at most 1000'),
+  );
+
+export const GetChannelParams = z.object({ interactionSid: InteractionSid, channelSid: ChannelSid });
+export type GetChannelParams = z.infer<typeof GetChannelParams>;
+
+export const ListChannelsParams = z.object({
+  interactionSid: InteractionSid,
+  limit: limitInput.default(50),
+});
+export type ListChannelsParams = z.infer<typeof ListChannelsParams>;
+
+export const CloseChannelParams = z
+  .object({
+    interactionSid: InteractionSid,
+    channelSid: ChannelSid,
+    status: z
+      .enum(['closed', 'inactive'], { error: 'status must be "closed" or "inactive"' })
+      .default('closed'),
+    routing: routingInput.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.status === 'inactive' && p.routing === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing'],
+        message: 'routing {"status":"closed"} is required when status is "inactive"',
+      });
+    }
+  });
+export type CloseChannelParams = z.infer<typeof CloseChannelParams>;
+
+/** camelCase name → PascalCase alias. */
+function alias(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * Validate `params` (the request's query, form or JSON body) against `schema`. Each field may
+ * come by its camelCase name or its PascalCase alias, not both with different values. Unknown
+ * parameters are ignored: Studio and Twilio webhooks send many of their own.
+ */
+export function parseParams<S extends z.ZodType<object>>(schema: S, fields: readonly string[], params: Record<string, unknown>): z.infer<S> {
+  const input: Record<string, unknown> = {};
+  const problems: import('./errors.private').FieldProblem[] = [];
+  for (const field of fields) {
+    const camel = Object.prototype.hasOwnProperty.call(params, field) ? params[field] : undefined;
+    const pascal = Object.prototype.hasOwnProperty.call(params, alias(field)) ? params[alias(field)] : undefined;
+    if (camel !== undefined && pascal !== undefined && JSON.stringify(camel) !== JSON.stringify(pascal)) {
+      problems.push({ field, message: `${field} and ${alias(field)} disagree; send one of them` });
+      continue;
+    }
+    const value = camel ?? pascal;
+    // An empty form field means "not given", as in Studio widgets left blank.
+    if (value !== undefined && value !== '') input[field] = value;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path.length > 0 ? String(issue.path[0]) : 'request';
+      if (!problems.some((p) => p.field === field)) problems.push({ field, message: issue.message });
+    }
+  }
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new errors.InvalidRequestError(first.message, problems);
+  }
+  return (result as { data: z.infer<S> }).data;
+}

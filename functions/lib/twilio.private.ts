@@ -1,0 +1,42 @@
+/**
+ * The Twilio REST client, one per warm container and per set of credentials, built lazily on
+ * first use (loading the helper costs more than everything else in a cold start). It talks
+ * through our `Transport`, so deadlines, retries and the sandbox's base URL apply to it.
+ */
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Config } from './config.private';
+
+const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
+
+let cached: { key: string; client: TwilioClient } | undefined;
+
+/** The credentials the REST client signs its requests with: an API key if set, else the auth token. */
+function credentials(config: Config): { username: string; password: string } {
+  if (config.apiKey !== undefined && config.apiSecret !== undefined) {
+    return { username: config.apiKey, password: config.apiSecret };
+  }
+  return { username: config.accountSid, password: config.authToken ?? '' };
+}
+
+/** The shared Twilio client for these settings. */
+export function twilioClient(config: Config): TwilioClient {
+  const { username, password } = credentials(config);
+  const key = [config.accountSid, username, password, config.region, config.edge, config.apiBaseUrl, config.twilioCallTimeoutMs].join('|');
+  if (cached?.key === key) return cached.client;
+
+  const Twilio = require('twilio/lib/rest/Twilio') as typeof TwilioClient;
+  const transport = new transports.Transport({
+    callTimeoutMs: config.twilioCallTimeoutMs,
+    fallbackDeadlineMs: config.requestDeadlineMs,
+    baseUrl: config.apiBaseUrl,
+  });
+  const client = new Twilio(username, password, {
+    accountSid: config.accountSid,
+    lazyLoading: true,
+    region: config.region,
+    edge: config.edge,
+    httpClient: transport as unknown as NonNullable<ConstructorParameters<typeof TwilioClient>[2]>['httpClient'],
+  });
+  cached = { key, client };
+  return client;
+}
