@@ -1,0 +1,24 @@
+/** Credentials and SIDs shared by the tests. None of them is real. */
+export const ACCOUNT_SID = `AC${'1a'.repeat(16)}`;
+export const AUTH_TOKEN = `${'5f'.repeat(16)}`;
+export const API_KEY = `SK${'2b'.repeat(16)}`;
+export const API_SECRET = 'fake-api-secret-value-for-tests-1234';
+
+export const AGENT_TOKEN = 'agent.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-agent';
+export const SUPERVISOR_TOKEN = 'supervisor.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-super';
+export const OUTSIDER_TOKEN = 'outsider.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-outsider';
+export const EXPIRED_TOKEN = 'expired.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-expired';
+
+export const AGENT_WORKER = `WK${'3c'.repeat(16)}`;
+export const SUPERVISOR_WORKER = `WK${'4d'.repeat(16)}`;
+export const OUTSIDER_WORKER = `WK${'6e'.repeat(16)}`;
+
+export const KD_UNKNOWN = `KD${'0'.repeat(31)}9`;
+export const UO_UNKNOWN = `UO${'0'.repeat(31)}9`;
+
+/** Every secret above: none may ever appear in a response or a log line. */
+export const SECRETS = [AUTH_TOKEN, API_SECRET, AGENT_TOKEN, SUPERVISOR_TOKEN, OUTSIDER_TOKEN, EXPIRED_TOKEN];
+
+export function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
