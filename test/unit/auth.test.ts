@@ -1,0 +1,192 @@
+/**
+ * Every way in, and every way of being kept out: Flex token (parameter and Bearer), Twilio
+ * signature, account credentials; valid, invalid, missing, and switched off.
+ */
+import twilio from 'twilio';
+import { handler as getChannel } from '../../functions/get-channel';
+import { handler as closeChannel } from '../../functions/close-channel';
+import { authenticate, parseBasic, safeEqual } from '../../functions/lib/auth.private';
+import { startSeededFake, type Seeded } from '../support/fake';
+import { invoke, settings } from '../support/invoke';
+import * as f from '../support/fixtures';
+
+let s: Seeded;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  s = await startSeededFake();
+  env = settings(s.baseUrl);
+});
+afterEach(async () => {
+  await s.fake.stop();
+});
+
+const DOMAIN = 'functions.example.twil.io';
+
+function sign(path: string, params: Record<string, string>, token = f.AUTH_TOKEN): string {
+  return twilio.getExpectedTwilioSignature(token, `https://${DOMAIN}${path}`, params);
+}
+
+function get(headers: Record<string, string>, extra: Record<string, unknown> = {}, environment = env) {
+  return invoke(getChannel, environment, {
+    path: '/get-channel',
+    params: { interactionSid: s.interactionSid, channelSid: s.channelSid, ...extra },
+    headers,
+  });
+}
+
+describe('Flex token', () => {
+  it('is accepted as the Token parameter', async () => {
+    const r = await get({}, { Token: f.AGENT_TOKEN });
+    expect(r.statusCode).toBe(200);
+    const [iam] = s.fake.iamRequests();
+    expect(iam!.path).toBe(`/v1/Accounts/${f.ACCOUNT_SID}/Tokens/validate`);
+    expect(iam!.body).toEqual({ token: f.AGENT_TOKEN });
+    expect(iam!.basicUser).toBe(f.ACCOUNT_SID);
+  });
+
+  it('is accepted as Authorization: Bearer', async () => {
+    const r = await get({ authorization: `Bearer ${f.AGENT_TOKEN}` });
+    expect(r.statusCode).toBe(200);
+  });
+
+  it('is validated with the API key when one is configured', async () => {
+    await s.fake.stop();
+    s = await startSeededFake({ apiKey: true });
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { API_KEY: f.API_KEY, API_SECRET: f.API_SECRET }));
+    expect(r.statusCode).toBe(200);
+    expect(s.fake.iamRequests()[0]!.basicUser).toBe(f.API_KEY);
+  });
+
+  it.each([
+    ['an unknown token', 'not-a-token'],
+    ['an expired token', f.EXPIRED_TOKEN],
+  ])('%s → 401, no REST call', async (_name, token) => {
+    const r = await get({}, { Token: token });
+    expect(r.statusCode).toBe(401);
+    expect(r.json.error).toEqual({ code: 'unauthorized', message: 'missing or invalid credentials', status: 401 });
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('switched off → 401 without asking IAM', async () => {
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false' }));
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('IAM unreachable → 502 upstream_error, never 200', async () => {
+    s.fake.inject({ kind: 'status', status: 503 }, (q) => q.path.endsWith('/validate'), 10);
+    const r = await get({}, { Token: f.AGENT_TOKEN });
+    expect(r.statusCode).toBe(502);
+    expect(r.json.error.code).toBe('upstream_error');
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('IAM answering garbage → 502 upstream_error', async () => {
+    s.fake.inject({ kind: 'not-json' }, (q) => q.path.endsWith('/validate'));
+    const r = await get({}, { Token: f.AGENT_TOKEN });
+    expect(r.statusCode).toBe(502);
+  });
+
+  it('IAM hanging → 504 upstream_timeout within its own timeout', async () => {
+    s.fake.inject({ kind: 'delay', ms: 5000 }, (q) => q.path.endsWith('/validate'));
+    const started = Date.now();
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { IAM_TIMEOUT_MS: '300' }));
+    expect(r.statusCode).toBe(504);
+    expect(r.json.error.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('hands the validated identity to the handler', async () => {
+    const caller = await authenticate(
+      { headers: { authorization: `Bearer ${f.AGENT_TOKEN}` }, params: {}, path: '/get-channel' },
+      { ...(await import('../../functions/lib/config.private')).loadConfig(settings(s.baseUrl) as any) },
+    );
+    expect(caller).toMatchObject({ kind: 'flex-token', identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER });
+  });
+});
+
+describe('Twilio signature', () => {
+  it('a valid X-Twilio-Signature over the POSTed parameters passes', async () => {
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
+    const r = await get({ 'x-twilio-signature': sign('/get-channel', params) });
+    expect(r.statusCode).toBe(200);
+    expect(s.fake.iamRequests()).toHaveLength(0);
+  });
+
+  it('a signature over other parameters → 401', async () => {
+    const r = await get({ 'x-twilio-signature': sign('/get-channel', { interactionSid: s.interactionSid, channelSid: s.otherChannelSid }) });
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('a signature for another path → 401', async () => {
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
+    const r = await get({ 'x-twilio-signature': sign('/close-channel', params) });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('a signature made with another auth token → 401', async () => {
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
+    const r = await get({ 'x-twilio-signature': sign('/get-channel', params, 'e'.repeat(32)) });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('switched off → 401 even when valid', async () => {
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
+    const r = await get({ 'x-twilio-signature': sign('/get-channel', params) }, {}, settings(s.baseUrl, { AUTH_TWILIO_SIGNATURE: 'false' }));
+    expect(r.statusCode).toBe(401);
+  });
+});
+
+describe('account credentials (Basic)', () => {
+  it('ACCOUNT_SID:AUTH_TOKEN passes', async () => {
+    expect((await get({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) })).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['a wrong token', f.basic(f.ACCOUNT_SID, 'e'.repeat(32))],
+    ['a wrong account SID', f.basic(`AC${'9'.repeat(32)}`, f.AUTH_TOKEN)],
+    ['the API key', f.basic(f.API_KEY, f.API_SECRET)],
+    ['no password', f.basic(f.ACCOUNT_SID, '')],
+    ['not base64', 'Basic !!!'],
+    ['no colon', `Basic ${Buffer.from(f.ACCOUNT_SID).toString('base64')}`],
+  ])('%s → 401, nothing sent', async (_name, authorization) => {
+    const r = await get({ authorization });
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('switched off → 401 even when valid', async () => {
+    const r = await get({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }, {}, settings(s.baseUrl, { AUTH_ACCOUNT_CREDENTIALS: 'false' }));
+    expect(r.statusCode).toBe(401);
+  });
+});
+
+describe('no credentials', () => {
+  it.each([
+    ['nothing', {}],
+    ['an empty Token', { Token: '' }],
+    ['an unknown scheme', { authorization: 'Digest abc' }],
+  ])('%s → 401 before anything else, even with bad parameters', async (_name, extra) => {
+    const headers = 'authorization' in extra ? { authorization: String((extra as { authorization: string }).authorization) } : {};
+    const r = await invoke(closeChannel, env, { path: '/close-channel', params: 'Token' in extra ? extra : {}, headers });
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('helpers', () => {
+  it('safeEqual compares exactly', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('', '')).toBe(true);
+  });
+
+  it('parseBasic reads user and password, allowing colons in the password', () => {
+    expect(parseBasic(f.basic('u', 'p:q'))).toEqual({ user: 'u', password: 'p:q' });
+    expect(parseBasic('Bearer x')).toBeUndefined();
+    expect(parseBasic(undefined)).toBeUndefined();
+  });
+});

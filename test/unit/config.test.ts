@@ -1,0 +1,68 @@
+import { loadConfig } from '../../functions/lib/config.private';
+import { MisconfiguredError } from '../../functions/lib/errors.private';
+import * as f from '../support/fixtures';
+
+const base = { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN };
+const load = (env: Record<string, string | undefined>) => loadConfig(env as any);
+
+function failure(env: Record<string, string | undefined>): string {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(MisconfiguredError);
+    return (err as Error).message;
+  }
+  throw new Error('expected MisconfiguredError');
+}
+
+describe('settings', () => {
+  it('has the documented defaults', () => {
+    const c = load({ ...base, DOMAIN_NAME: 'x.twil.io' });
+    expect(c).toMatchObject({
+      allowedOrigins: ['https://flex.twilio.com'],
+      auth: { flexToken: true, twilioSignature: true, accountCredentials: true },
+      closePolicy: 'participant',
+      closeAnyRoles: ['supervisor', 'admin'],
+      requestDeadlineMs: 8000,
+      publicBaseUrl: 'https://x.twil.io',
+    });
+    expect(c.apiBaseUrl).toBeUndefined();
+  });
+
+  it('reads lists and switches', () => {
+    const c = load({ ...base, ALLOWED_ORIGINS: ' https://a.example , https://b.example,', AUTH_FLEX_TOKEN: 'false', CLOSE_POLICY: 'roles' });
+    expect(c.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.auth.flexToken).toBe(false);
+    expect(c.closePolicy).toBe('roles');
+  });
+
+  it.each<[string, Record<string, string | undefined>, string]>([
+    ['no account SID', { AUTH_TOKEN: f.AUTH_TOKEN }, 'ACCOUNT_SID'],
+    ['a malformed account SID', { ...base, ACCOUNT_SID: 'AC123' }, 'ACCOUNT_SID'],
+    ['a malformed auth token', { ...base, AUTH_TOKEN: 'short-token' }, 'AUTH_TOKEN'],
+    ['no credentials at all', { ACCOUNT_SID: f.ACCOUNT_SID }, 'AUTH_TOKEN'],
+    ['an API key without secret', { ...base, API_KEY: f.API_KEY }, 'API_SECRET'],
+    ['a deadline over the 10 s limit', { ...base, REQUEST_DEADLINE_MS: '12000' }, 'REQUEST_DEADLINE_MS'],
+    ['a switch that is not a boolean', { ...base, AUTH_FLEX_TOKEN: 'maybe' }, 'AUTH_FLEX_TOKEN'],
+    ['an unknown close policy', { ...base, CLOSE_POLICY: 'anyone' }, 'CLOSE_POLICY'],
+    ['plain http to another machine', { ...base, TWILIO_API_BASE_URL: 'http://10.0.0.5:8080' }, 'TWILIO_API_BASE_URL'],
+    ['a base URL that is not a URL', { ...base, TWILIO_IAM_BASE_URL: 'iam' }, 'TWILIO_IAM_BASE_URL'],
+  ])('%s → misconfigured naming %s', (_name, env, variable) => {
+    expect(failure(env)).toContain(variable);
+  });
+
+  it('never puts a value in the message', () => {
+    const message = failure({ ...base, AUTH_TOKEN: 'my-secret-but-malformed' });
+    expect(message).not.toContain('my-secret-but-malformed');
+  });
+
+  it('allows plain http to loopback and https anywhere', () => {
+    expect(load({ ...base, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/' }).apiBaseUrl).toBe('http://127.0.0.1:4010');
+    expect(load({ ...base, TWILIO_API_BASE_URL: 'https://proxy.example.com' }).apiBaseUrl).toBe('https://proxy.example.com');
+  });
+
+  it('works with an API key alone when signature and Basic checks are off', () => {
+    const c = load({ ACCOUNT_SID: f.ACCOUNT_SID, API_KEY: f.API_KEY, API_SECRET: f.API_SECRET, AUTH_TWILIO_SIGNATURE: 'false', AUTH_ACCOUNT_CREDENTIALS: 'false' });
+    expect(c.apiKey).toBe(f.API_KEY);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The IAM validation cache against FakeTwilio's IAM over real HTTP, with a controllable clock.
+ */
+import { FlexTokenValidator, hashToken, iamBaseUrl } from '../../functions/lib/flex-token.private';
+import { UpstreamError } from '../../functions/lib/errors.private';
+import { startSeededFake, type Seeded } from '../support/fake';
+import * as f from '../support/fixtures';
+
+let s: Seeded;
+let now: number;
+
+beforeEach(async () => {
+  s = await startSeededFake();
+  now = Date.now();
+});
+afterEach(async () => {
+  await s.fake.stop();
+});
+
+function validator(options: Partial<ConstructorParameters<typeof FlexTokenValidator>[0]> = {}) {
+  return new FlexTokenValidator({
+    accountSid: f.ACCOUNT_SID,
+    username: f.ACCOUNT_SID,
+    password: f.AUTH_TOKEN,
+    baseUrl: s.baseUrl,
+    timeoutMs: 1000,
+    fallbackDeadlineMs: 2000,
+    maxTtlMs: 300_000,
+    cacheSize: 100,
+    now: () => now,
+    ...options,
+  });
+}
+
+it('asks IAM once per token while the cached answer is fresh', async () => {
+  const v = validator();
+  for (let i = 0; i < 20; i++) expect(await v.validate(f.AGENT_TOKEN)).toMatchObject({ identity: 'alice', workerSid: f.AGENT_WORKER });
+  expect(s.fake.iamRequests()).toHaveLength(1);
+});
+
+it('asks again once the lifetime cap has passed', async () => {
+  const v = validator({ maxTtlMs: 60_000 });
+  await v.validate(f.AGENT_TOKEN);
+  now += 59_000;
+  await v.validate(f.AGENT_TOKEN);
+  expect(s.fake.iamRequests()).toHaveLength(1);
+  now += 2_000;
+  await v.validate(f.AGENT_TOKEN);
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
+it('never keeps an answer past shortly before the token expires', async () => {
+  s.fake.addToken('short-lived', { identity: 'x', expiration: new Date(now + 60_000).toISOString() });
+  const v = validator({ maxTtlMs: 3_600_000 });
+  await v.validate('short-lived');
+  now += 25_000;
+  await v.validate('short-lived');
+  expect(s.fake.iamRequests()).toHaveLength(1);
+  now += 10_000; // 35 s in: inside the 30 s margin before expiry
+  await v.validate('short-lived');
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
+it('keeps a "not valid" answer for a few seconds only', async () => {
+  const v = validator();
+  expect(await v.validate('bogus')).toBeUndefined();
+  expect(await v.validate('bogus')).toBeUndefined();
+  expect(s.fake.iamRequests()).toHaveLength(1);
+  now += 6_000;
+  await v.validate('bogus');
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
+it('does not cache an IAM failure', async () => {
+  const v = validator();
+  s.fake.inject({ kind: 'status', status: 500 }, (q) => q.path.endsWith('/validate'));
+  await expect(v.validate(f.AGENT_TOKEN)).rejects.toBeInstanceOf(UpstreamError);
+  expect(await v.validate(f.AGENT_TOKEN)).toMatchObject({ identity: 'alice' });
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
+it('shares one validation among concurrent first calls', async () => {
+  const v = validator();
+  s.fake.inject({ kind: 'delay', ms: 100 }, (q) => q.path.endsWith('/validate'));
+  const results = await Promise.all(Array.from({ length: 25 }, () => v.validate(f.AGENT_TOKEN)));
+  expect(results.every((r) => r?.identity === 'alice')).toBe(true);
+  expect(s.fake.iamRequests()).toHaveLength(1);
+});
+
+it('is bounded in size, dropping the least recently used', async () => {
+  const v = validator({ cacheSize: 3 });
+  for (const t of ['t1', 't2', 't3', 't4']) s.fake.addToken(t, { identity: t });
+  await v.validate('t1');
+  await v.validate('t2');
+  await v.validate('t3');
+  await v.validate('t1'); // t1 is now the most recently used
+  await v.validate('t4'); // evicts t2
+  expect(v.cacheSize).toBe(3);
+  s.fake.clearRequests();
+  await v.validate('t1');
+  await v.validate('t3');
+  await v.validate('t4');
+  expect(s.fake.iamRequests()).toHaveLength(0);
+  await v.validate('t2');
+  expect(s.fake.iamRequests()).toHaveLength(1);
+});
+
+it('with a size of 0, caches nothing', async () => {
+  const v = validator({ cacheSize: 0 });
+  await v.validate(f.AGENT_TOKEN);
+  await v.validate(f.AGENT_TOKEN);
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
+it('keys the cache by a hash, never the token', () => {
+  const h = hashToken(f.AGENT_TOKEN);
+  expect(h).not.toContain(f.AGENT_TOKEN);
+  expect(h).toHaveLength(43);
+});
+
+it('picks the IAM realm from the region as Flex does', () => {
+  expect(iamBaseUrl(undefined)).toBe('https://iam.twilio.com');
+  expect(iamBaseUrl('ie1')).toBe('https://iam.twilio.com');
+  expect(iamBaseUrl('stage-us1')).toBe('https://iam.stage.twilio.com');
+  expect(iamBaseUrl('dev-us1')).toBe('https://iam.dev.twilio.com');
+});
