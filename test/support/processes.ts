@@ -1,0 +1,126 @@
+/**
+ * Real processes for end-to-end tests: the `twilio-run` server over the built functions, and
+ * Prism serving Twilio's OpenAPI description. Each listens on a free loopback port, is waited
+ * for over HTTP, and keeps everything it printed (checked for secrets by the suites).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Running {
+  url: string;
+  output: string[];
+  stop: () => Promise<void>;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: string[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before it listened:\n${output.join('')}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  throw new Error(`nothing listened at ${url} within ${timeoutMs} ms:\n${output.join('')}`);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: string[] } {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  return { child, output };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Start `twilio-run` over dist/functions with these settings. `fork: true` is twilio-run's
+ * default (one process per request); `fork: false` is one long-lived process with no reloads,
+ * like a warm Functions container.
+ */
+export async function startFunctions(settings: Record<string, string>, options: { fork: boolean }): Promise<Running> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'fic-env-'));
+  const envFile = join(dir, '.env');
+  writeFileSync(envFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n'));
+  const args = [
+    join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
+    'start',
+    '--port',
+    String(port),
+    '--env',
+    envFile,
+    '--functions-folder',
+    'dist/functions',
+    '--assets-folder',
+    'assets',
+    '--log-level',
+    'info',
+  ];
+  if (!options.fork) args.push('--no-fork-process', '--no-live');
+  const { child, output } = run(process.execPath, args, { TWILIO_REGION: '', TWILIO_EDGE: '' });
+  const url = `http://localhost:${port}`;
+  await waitForHttp(`${url}/__ready`, child, output, 30_000);
+  return { url, output, stop: () => stopProcess(child) };
+}
+
+/** Prism mocking Twilio's Flex API from its OpenAPI description; request violations are errors. */
+export async function startPrism(): Promise<Running> {
+  const port = await freePort();
+  const spec = join(ROOT, 'test', 'fixtures', 'twilio-oai', 'twilio_flex_v1.json');
+  const { child, output } = run(process.execPath, [
+    join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'),
+    'mock',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--errors',
+    spec,
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, child, output, 60_000);
+  return { url, output, stop: () => stopProcess(child) };
+}
