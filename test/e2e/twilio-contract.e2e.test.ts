@@ -1,0 +1,86 @@
+/**
+ * What we send is what Twilio accepts: the functions' happy paths against Prism serving
+ * Twilio's own OpenAPI description of the Flex API (test/fixtures/twilio-oai). Prism runs with
+ * --errors, so a request that breaks Twilio's contract (a bad path SID, a Status outside the
+ * enum, missing Basic auth) is answered 4xx, which our functions turn into a non-200 and these
+ * tests into a failure. IAM is not in that description, so token validation goes to FakeTwilio.
+ */
+import { startSeededFake, type Seeded } from '../support/fake';
+import { startFunctions, startPrism, type Running } from '../support/processes';
+import * as f from '../support/fixtures';
+
+jest.setTimeout(120_000);
+
+// Twilio's examples use these SIDs; Prism checks only their pattern.
+const KD = `KD${'a'.repeat(32)}`;
+const UO = `UO${'a'.repeat(31)}1`;
+
+let prism: Running;
+let iam: Seeded;
+let server: Running;
+
+beforeAll(async () => {
+  [prism, iam] = await Promise.all([startPrism(), startSeededFake()]);
+  server = await startFunctions(
+    {
+      ACCOUNT_SID: f.ACCOUNT_SID,
+      AUTH_TOKEN: f.AUTH_TOKEN,
+      TWILIO_API_BASE_URL: prism.url,
+      TWILIO_IAM_BASE_URL: iam.baseUrl,
+    },
+    { fork: false },
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([server?.stop(), prism?.stop(), iam?.fake.stop()]);
+});
+
+async function post(path: string, body: Record<string, unknown>, auth: string) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: auth },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as any;
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}\n${prism.output.slice(-5).join('')}`);
+  return json;
+}
+
+const account = f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN);
+
+it('get-channel: Twilio accepts the fetch, and we read its example answer', async () => {
+  const r = await post('/get-channel', { interactionSid: KD, channelSid: UO }, account);
+  expect(r.channel).toMatchObject({ sid: UO, interactionSid: KD, type: 'chat', errorCode: 19025 });
+  expect(r.channel.links.participants).toMatch(/\/Participants$/);
+});
+
+it('list-channels: Twilio accepts the list with PageSize', async () => {
+  const r = await post('/list-channels', { interactionSid: KD, limit: 20 }, account);
+  expect(r.count).toBeGreaterThanOrEqual(1);
+  expect(r.channels[0].sid).toMatch(/^UO/);
+});
+
+it.each([
+  ['closed, no routing', {}],
+  ['closed, routing closed', { routing: { status: 'closed' } }],
+  ['inactive, routing closed', { status: 'inactive', routing: '{"status":"closed"}' }],
+])('close-channel (%s): Twilio accepts the update', async (_name, extra) => {
+  const r = await post('/close-channel', { interactionSid: KD, channelSid: UO, ...extra }, account);
+  expect(r.channel.sid).toBe(UO);
+});
+
+it('close-channel as a supervisor (Flex token via IAM): participants list and update both accepted', async () => {
+  const r = await post('/close-channel', { interactionSid: KD, channelSid: UO }, `Bearer ${f.SUPERVISOR_TOKEN}`);
+  expect(r.taskStatus).toBe('wrapping');
+});
+
+it('close-channel as an agent: the participants lookup is accepted by Twilio (and refuses a stranger)', async () => {
+  const response = await fetch(`${server.url}/close-channel`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${f.OUTSIDER_TOKEN}` },
+    body: JSON.stringify({ interactionSid: KD, channelSid: UO }),
+  });
+  // 403 (not 502/409): Prism answered the participants list, and the outsider is not on it.
+  expect(response.status).toBe(403);
+});
