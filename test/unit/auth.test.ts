@@ -164,13 +164,12 @@ describe('account credentials (Basic)', () => {
 });
 
 describe('no credentials', () => {
-  it.each([
-    ['nothing', {}],
-    ['an empty Token', { Token: '' }],
-    ['an unknown scheme', { authorization: 'Digest abc' }],
-  ])('%s → 401 before anything else, even with bad parameters', async (_name, extra) => {
-    const headers = 'authorization' in extra ? { authorization: String((extra as { authorization: string }).authorization) } : {};
-    const r = await invoke(closeChannel, env, { path: '/close-channel', params: 'Token' in extra ? extra : {}, headers });
+  it.each<[string, Record<string, unknown>, Record<string, string>]>([
+    ['nothing', {}, {}],
+    ['an empty Token', { Token: '' }, {}],
+    ['an unknown scheme', {}, { authorization: 'Digest abc' }],
+  ])('%s → 401 before anything else, even with bad parameters', async (_name, params, headers) => {
+    const r = await invoke(closeChannel, env, { path: '/close-channel', params, headers });
     expect(r.statusCode).toBe(401);
     expect(s.fake.requests).toHaveLength(0);
   });
