@@ -85,6 +85,8 @@ export class FakeTwilio {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private counter = 0;
+  /** Added to every answer, to model Twilio's own latency (the benchmark uses it). */
+  latencyMs = 0;
 
   constructor(private readonly options: FakeTwilioOptions) {}
 
@@ -261,6 +263,7 @@ export class FakeTwilio {
       if (res.destroyed || req.socket.destroyed) return;
     }
 
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (!this.authorized(creds)) {
       this.send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
       return;

@@ -51,6 +51,17 @@ function startTwilioRun(envFile: string, port: string): ChildProcess {
   });
 }
 
+/**
+ * twilio-run replaces its process.env with the file it is given, so the file carries
+ * NODE_ENV=production: errors raised by twilio-run's own body parser (malformed JSON, huge
+ * bodies) are then answered without a stack trace.
+ */
+function writeServerEnv(env: Record<string, string>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fic-start-')), '.env');
+  writeFileSync(file, Object.entries({ NODE_ENV: 'production', ...env }).map(([k, v]) => `${k}=${v}`).join('\n'), { mode: 0o600 });
+  return file;
+}
+
 function startWatch(): ChildProcess {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   return spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
@@ -107,7 +118,7 @@ async function main(): Promise<void> {
   });
 
   const hasCredentials = env.ACCOUNT_SID !== undefined && (env.AUTH_TOKEN !== undefined || env.API_KEY !== undefined);
-  let envFile = envPath;
+  let envFile: string;
   if (hasCredentials) {
     const problem = checkSettings(env);
     if (problem !== undefined) {
@@ -116,6 +127,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     line(`Using your Twilio account ${env.ACCOUNT_SID} from ${envPath}.`);
+    envFile = writeServerEnv(env);
   } else {
     if (env.ACCOUNT_SID !== undefined || env.AUTH_TOKEN !== undefined) {
       line(`Note: ${envPath} has only one of ACCOUNT_SID and AUTH_TOKEN; both are needed for real Twilio.`);
@@ -135,8 +147,7 @@ async function main(): Promise<void> {
       line(`Cannot start the sandbox: ${problem}. Fix it in ${envPath}.`);
       process.exit(1);
     }
-    envFile = join(mkdtempSync(join(tmpdir(), 'fic-sandbox-')), '.env');
-    writeFileSync(envFile, Object.entries(sandboxEnv).map(([k, v]) => `${k}=${v}`).join('\n'));
+    envFile = writeServerEnv(sandboxEnv);
     printSandboxBanner(url);
   }
 

@@ -84,7 +84,10 @@ export async function startFunctions(settings: Record<string, string>, options: 
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fic-env-'));
   const envFile = join(dir, '.env');
-  writeFileSync(envFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n'));
+  // twilio-run replaces its process.env with this file. NODE_ENV=production makes errors raised
+  // by its own body parser (malformed JSON, huge bodies) come without a stack trace.
+  const fileSettings = { NODE_ENV: 'production', ...settings };
+  writeFileSync(envFile, Object.entries(fileSettings).map(([k, v]) => `${k}=${v}`).join('\n'));
   const args = [
     join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
     'start',
@@ -100,7 +103,7 @@ export async function startFunctions(settings: Record<string, string>, options: 
     'info',
   ];
   if (!options.fork) args.push('--no-fork-process', '--no-live');
-  const { child, output } = run(process.execPath, args, { TWILIO_REGION: '', TWILIO_EDGE: '' });
+  const { child, output } = run(process.execPath, args);
   const url = `http://localhost:${port}`;
   await waitForHttp(`${url}/__ready`, child, output, 30_000);
   return { url, output, stop: () => stopProcess(child) };

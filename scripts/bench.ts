@@ -1,0 +1,295 @@
+/**
+ * `npm run bench`: the functions' speed against a baseline, measured in one run.
+ *
+ * It starts the stateful fake of Twilio on loopback (answering after a modelled Twilio latency,
+ * BENCH_TWILIO_LATENCY_MS, default 25 ms) and the real twilio-run server in warm mode
+ * (--no-fork-process --no-live, like a warm Functions container) serving our three functions
+ * plus three baseline functions that make the identical Twilio calls with no auth, validation or
+ * normalization. autocannon drives each at concurrency 1 and 50. It then measures the IAM calls
+ * per 1,000 requests with one token, the answer time while Twilio answers 429 forever or hangs,
+ * and the cold load of each function module against loading the `twilio` helper alone.
+ *
+ * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { DEMO, demoTwilio } from '../sandbox/demo';
+
+const ROOT = join(__dirname, '..', '..');
+const run = promisify(execFile);
+const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
+const SHORT = Number(process.env.BENCH_SECONDS_C1 ?? 5);
+const LONG = Number(process.env.BENCH_SECONDS_C50 ?? 10);
+const DEADLINE_MS = 8000;
+
+const out: string[] = [];
+function say(text = ''): void {
+  out.push(text);
+  process.stdout.write(`${text}\n`);
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A service folder inside the project (so node_modules resolve): our functions plus the baselines. */
+function prepareService(): string {
+  const service = join(ROOT, 'dist', 'bench-service');
+  rmSync(service, { recursive: true, force: true });
+  mkdirSync(join(service, 'functions'), { recursive: true });
+  cpSync(join(ROOT, 'dist', 'functions'), join(service, 'functions'), { recursive: true });
+  cpSync(join(ROOT, 'dist', 'bench', 'functions'), join(service, 'functions'), { recursive: true });
+  return service;
+}
+
+async function startServer(service: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const envFile = join(service, '.env');
+  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
+      'start',
+      '--port',
+      String(port),
+      '--env',
+      envFile,
+      '--functions-folder',
+      relative(ROOT, join(service, 'functions')),
+      '--no-fork-process',
+      '--no-live',
+      '--no-logs',
+    ],
+    { cwd: ROOT, stdio: 'ignore', detached: true },
+  );
+  const url = `http://localhost:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url);
+      return { url, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  throw new Error('twilio-run did not start');
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+/**
+ * Drive `url` with autocannon in its own process (so the load generator does not share an
+ * event loop with the fake of Twilio), and read its JSON summary.
+ */
+async function load(url: string, connections: number, seconds: number, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<Figures> {
+  const args = [join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(connections), '-d', String(seconds), '-m', init.method ?? 'GET'];
+  for (const [name, value] of Object.entries(init.headers ?? {})) args.push('-H', `${name}=${value}`);
+  if (init.body !== undefined) args.push('-b', init.body);
+  args.push(url);
+  const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+  };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/** Median of `runs` fresh node processes timing `code`'s require (ms). */
+function coldLoad(code: string, runs = 11): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const ms = execFileSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' });
+    times.push(Number(ms.trim()));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function runtimeShim(): string {
+  const lib = join(ROOT, 'dist', 'functions', 'lib');
+  const map: Record<string, { path: string }> = {};
+  for (const file of readdirSync(lib)) {
+    const m = /^(.*)\.private\.js$/.exec(file);
+    if (m) map[`lib/${m[1]}`] = { path: join(lib, file) };
+  }
+  return `globalThis.Runtime={getFunctions:()=>(${JSON.stringify(map)})};`;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const fake = demoTwilio();
+  fake.latencyMs = LATENCY_MS;
+  const twilioUrl = await fake.start();
+  const service = prepareService();
+  const { url, child } = await startServer(service, {
+    ACCOUNT_SID: DEMO.accountSid,
+    AUTH_TOKEN: DEMO.authToken,
+    TWILIO_API_BASE_URL: twilioUrl,
+    TWILIO_IAM_BASE_URL: twilioUrl,
+    REQUEST_DEADLINE_MS: String(DEADLINE_MS),
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // gone
+    }
+  };
+  process.on('exit', stop);
+
+  const [first, second] = DEMO.interactions;
+  const kd = first.interactionSid;
+  const uo = first.channels[0].sid;
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const json = { 'Content-Type': 'application/json' };
+  const closeBody = JSON.stringify({ interactionSid: second.interactionSid, channelSid: second.channels[1].sid, status: 'inactive', routing: { status: 'closed' } });
+
+  const cases = [
+    {
+      name: 'get-channel',
+      ours: { path: `/get-channel?interactionSid=${kd}&channelSid=${uo}`, init: { headers: bearer(DEMO.agentToken) } },
+      base: { path: `/baseline-get-channel?interactionSid=${kd}&channelSid=${uo}`, init: {} },
+    },
+    {
+      name: 'list-channels',
+      ours: { path: `/list-channels?interactionSid=${second.interactionSid}`, init: { headers: bearer(DEMO.agentToken) } },
+      base: { path: `/baseline-list-channels?interactionSid=${second.interactionSid}`, init: {} },
+    },
+    {
+      name: 'close-channel (supervisor)',
+      ours: { path: '/close-channel', init: { method: 'POST' as const, headers: { ...json, ...bearer(DEMO.supervisorToken) }, body: closeBody } },
+      base: { path: '/baseline-close-channel', init: { method: 'POST' as const, headers: json, body: closeBody } },
+    },
+  ];
+
+  say(`# Benchmarks`);
+  say();
+  say(`Command: \`npm run bench\` · date: ${new Date().toISOString().slice(0, 10)} · machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  say();
+  say(`Twilio is the loopback fake answering after ${LATENCY_MS} ms (a modelled Twilio latency); twilio-run runs warm (\`--no-fork-process --no-live\`).`);
+  say(`Baseline = the same Twilio call through the same helper and transport, with no auth, validation or normalization.`);
+  say();
+  say('| function | conc. | ours req/s | ours p50 ms | ours p99 ms | ours errors | base req/s | base p50 ms | base p99 ms | base errors | p50 ratio | p99 ratio |');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+
+  // Check every case answers 200, then warm both sides up (module load, client, token cache).
+  for (const c of cases) {
+    for (const side of [c.ours, c.base]) {
+      const r = await fetch(`${url}${side.path}`, side.init);
+      if (r.status !== 200) throw new Error(`${side.path} answered ${r.status}: ${await r.text()}`);
+    }
+    await load(`${url}${c.ours.path}`, 1, 1, c.ours.init);
+    await load(`${url}${c.base.path}`, 1, 1, c.base.init);
+  }
+  let row = 0;
+  for (const connections of [1, 50]) {
+    for (const c of cases) {
+      const seconds = connections === 1 ? SHORT : LONG;
+      // The order alternates between rows, so neither side always runs on a warmer machine.
+      const oursFirst = row++ % 2 === 1;
+      const [early, late] = oursFirst ? [c.ours, c.base] : [c.base, c.ours];
+      const earlyFigures = await load(`${url}${early.path}`, connections, seconds, early.init);
+      const lateFigures = await load(`${url}${late.path}`, connections, seconds, late.init);
+      const [ours, base] = oursFirst ? [earlyFigures, lateFigures] : [lateFigures, earlyFigures];
+      say(
+        `| ${c.name} | ${connections} | ${fmt(ours.rps, 0)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${ours.errors} | ${fmt(base.rps, 0)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${base.errors} | ${fmt(ours.p50 / base.p50, 2)} | ${fmt(ours.p99 / base.p99, 2)} |`,
+      );
+    }
+  }
+
+  // An agent closing their own channel costs one more Twilio call (the participants lookup).
+  const agentClose = await load(`${url}/close-channel`, 1, SHORT, {
+    method: 'POST',
+    headers: { ...json, ...bearer(DEMO.agentToken) },
+    body: JSON.stringify({ interactionSid: kd, channelSid: uo, status: 'inactive', routing: { status: 'closed' } }),
+  });
+  say();
+  say(`close-channel as an agent (participant check, two Twilio calls), concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`);
+
+  // IAM calls per 1,000 requests with one token.
+  const token = 'bench-fresh-token';
+  fake.addToken(token, { identity: 'bench', roles: ['agent'], workerSid: DEMO.agentWorkerSid });
+  fake.clearRequests();
+  const oneToken = await load(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, 10, 5, { headers: bearer(token) });
+  const iamCalls = fake.iamRequests().length;
+  say();
+  say(`IAM validations with one token: ${iamCalls} for ${oneToken.requests} requests = ${fmt((iamCalls * 1000) / Math.max(1, oneToken.requests), 3)} per 1,000 requests.`);
+
+  // Twilio answering 429 forever, then hanging: every answer within the deadline + 0.5 s.
+  for (const [label, fault] of [
+    ['429 forever (Retry-After: 1)', { kind: 'status', status: 429, retryAfter: '1' }],
+    ['429 forever (no Retry-After)', { kind: 'status', status: 429 }],
+    ['hanging', { kind: 'delay', ms: 60_000 }],
+  ] as const) {
+    fake.clearFaults();
+    fake.inject(fault, (q) => q.path.startsWith('/v1/Interactions'), 1_000_000);
+    const started = Date.now();
+    const times = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const t0 = Date.now();
+        const r = await fetch(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, { headers: bearer(DEMO.agentToken) });
+        await r.text();
+        return { ms: Date.now() - t0, status: r.status };
+      }),
+    );
+    const worst = Math.max(...times.map((t) => t.ms));
+    const statuses = [...new Set(times.map((t) => t.status))].join(',');
+    say(`Twilio ${label}: 10 concurrent requests answered ${statuses}, slowest ${worst} ms (deadline ${DEADLINE_MS} ms + 500 = ${DEADLINE_MS + 500}) in ${Date.now() - started} ms total.`);
+  }
+  fake.clearFaults();
+  stop();
+  await fake.stop();
+
+  // Cold load: each compiled function module (with its library) vs the twilio helper alone.
+  const timer = (body: string) => `const t=process.hrtime.bigint();${body};process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const twilioAlone = coldLoad(timer(`require('twilio')`));
+  say();
+  say('| cold load (median of 11 fresh processes) | ms | ratio to `twilio` alone |');
+  say('|---|---|---|');
+  say(`| \`require('twilio')\` | ${fmt(twilioAlone)} | 1.00 |`);
+  for (const fn of ['get-channel', 'list-channels', 'close-channel']) {
+    const ms = coldLoad(runtimeShim() + timer(`require(${JSON.stringify(join(ROOT, 'dist', 'functions', `${fn}.js`))})`));
+    say(`| \`${fn}.js\` with its library | ${fmt(ms)} | ${fmt(ms / twilioAlone, 2)} |`);
+  }
+  const firstCall = coldLoad(
+    runtimeShim() +
+      timer(
+        `require(${JSON.stringify(join(ROOT, 'dist', 'functions', 'get-channel.js'))});require(${JSON.stringify(join(ROOT, 'dist', 'functions', 'lib', 'twilio.private.js'))}).twilioClient({accountSid:'${DEMO.accountSid}',authToken:'${DEMO.authToken}',twilioCallTimeoutMs:5000,requestDeadlineMs:8000})`,
+      ),
+  );
+  say(`| \`get-channel.js\` + building the Twilio client (what a cold first request pays) | ${fmt(firstCall)} | ${fmt(firstCall / twilioAlone, 2)} |`);
+
+  if (process.argv.includes('--write')) writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${out.join('\n')}\n`);
+  rmSync(service, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

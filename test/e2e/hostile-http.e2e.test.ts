@@ -1,0 +1,101 @@
+/**
+ * Hostile HTTP through the real server, by property: random query strings, JSON and form
+ * bodies, malformed JSON, wrong content types and duplicated parameters. Every answer is a
+ * 4xx without a stack trace, nothing reaches Twilio, and the server keeps serving.
+ */
+import fc from 'fast-check';
+import { startSeededFake, type Seeded } from '../support/fake';
+import { startFunctions, type Running } from '../support/processes';
+import * as f from '../support/fixtures';
+
+jest.setTimeout(180_000);
+
+let s: Seeded;
+let server: Running;
+
+beforeAll(async () => {
+  s = await startSeededFake();
+  server = await startFunctions(
+    { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, TWILIO_API_BASE_URL: s.baseUrl, TWILIO_IAM_BASE_URL: s.baseUrl },
+    { fork: false },
+  );
+});
+afterAll(async () => {
+  await server?.stop();
+  await s?.fake.stop();
+});
+
+const account = f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN);
+const names = ['interactionSid', 'InteractionSid', 'channelSid', 'ChannelSid', 'status', 'Status', 'routing', 'Routing', 'limit', 'Limit', '__proto__', 'constructor', 'Token', 'request'];
+const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('KD', 'UO12', '{"status":"closed"}', '[]', 'closed', 'x'.repeat(3000)));
+
+const query = fc.array(fc.tuple(fc.constantFrom(...names, 'a[b]', 'interactionSid[]', 'routing[status]'), text), { maxLength: 8 });
+const jsonBody = fc.dictionary(fc.constantFrom(...names), fc.anything({ maxDepth: 3 }), { maxKeys: 6 });
+
+const request = fc.oneof(
+  query.map((pairs) => ({ kind: 'query', init: {} as RequestInit, search: new URLSearchParams(pairs).toString() })),
+  query.map((pairs) => ({
+    kind: 'form',
+    search: '',
+    init: { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(pairs).toString() } as RequestInit,
+  })),
+  jsonBody.map((body) => ({ kind: 'json', search: '', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } as RequestInit })),
+  fc.string({ maxLength: 80 }).map((raw) => ({
+    kind: 'malformed json',
+    search: '',
+    init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{${raw}` } as RequestInit,
+  })),
+  fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/x-www-form-urlencoded; charset=utf-16'), fc.string({ maxLength: 80 })).map(([type, raw]) => ({
+    kind: 'wrong content type',
+    search: '',
+    init: { method: 'POST', headers: { 'Content-Type': type }, body: raw } as RequestInit,
+  })),
+);
+
+describe.each(['/get-channel', '/list-channels', '/close-channel'])('%s', (path) => {
+  it('answers any hostile request with a 4xx and no stack trace; nothing reaches Twilio', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, fc.boolean(), async (req, withCredentials) => {
+        s.fake.clearRequests();
+        const headers = { ...(req.init.headers as Record<string, string> | undefined), ...(withCredentials ? { Authorization: account } : {}) };
+        const response = await fetch(`${server.url}${path}${req.search ? `?${req.search}` : ''}`, { ...req.init, headers });
+        const body = await response.text();
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(body).not.toMatch(/\n\s+at |node_modules|Error: /);
+        expect(s.fake.apiRequests()).toHaveLength(0);
+        if (response.headers.get('content-type')?.startsWith('application/json')) {
+          expect(JSON.parse(body).error.status).toBe(response.status);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Still serving.
+    const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, { headers: { Authorization: account } });
+    expect(ok.status).toBe(200);
+  });
+});
+
+it('a body far beyond any valid request is refused with 413, and the server keeps serving', async () => {
+  s.fake.clearRequests();
+  const ours = await fetch(`${server.url}/get-channel`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: account },
+    body: JSON.stringify({ interactionSid: s.interactionSid, channelSid: s.channelSid, pad: 'x'.repeat(200_000) }),
+  });
+  expect(ours.status).toBe(413);
+  expect(((await ours.json()) as any).error.code).toBe('payload_too_large');
+
+  // Beyond the platform's own limit (6 MB locally): refused by the body parser from its length.
+  const huge = await fetch(`${server.url}/get-channel`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: account },
+    body: JSON.stringify({ pad: 'x'.repeat(7 * 1024 * 1024) }),
+  });
+  expect(huge.status).toBe(413);
+  expect(await huge.text()).not.toMatch(/\n\s+at /);
+  expect(s.fake.requests).toHaveLength(0);
+
+  const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, { headers: { Authorization: account } });
+  expect(ok.status).toBe(200);
+});
