@@ -189,3 +189,24 @@ describe('helpers', () => {
     expect(parseBasic(undefined)).toBeUndefined();
   });
 });
+
+describe('constant-time comparison of account credentials', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+
+  it.each([
+    ['right', f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)],
+    ['a wrong account SID', f.basic(`AC${'9'.repeat(32)}`, f.AUTH_TOKEN)],
+    ['a wrong token', f.basic(f.ACCOUNT_SID, 'e'.repeat(32))],
+    ['a short password', f.basic(f.ACCOUNT_SID, 'x')],
+  ])('%s credentials cost exactly one fixed-length timingSafeEqual', async (_name, authorization) => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    await authenticate({ headers: { authorization }, params: {}, path: '/get-channel' }, {
+      ...(await import('../../functions/lib/config.private')).loadConfig(settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any),
+    }).catch(() => undefined);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [a, b] = spy.mock.calls[0]! as unknown as [Buffer, Buffer];
+    expect(a.length).toBe(32);
+    expect(b.length).toBe(32);
+  });
+});
