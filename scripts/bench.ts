@@ -12,13 +12,13 @@
  * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
+import { libFunctions, ROOT } from './runtime-shim';
 
-const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
 const SHORT = Number(process.env.BENCH_SECONDS_C1 ?? 5);
@@ -131,13 +131,7 @@ function coldLoad(code: string, runs = 11): number {
 }
 
 function runtimeShim(): string {
-  const lib = join(ROOT, 'dist', 'functions', 'lib');
-  const map: Record<string, { path: string }> = {};
-  for (const file of readdirSync(lib)) {
-    const m = /^(.*)\.private\.js$/.exec(file);
-    if (m) map[`lib/${m[1]}`] = { path: join(lib, file) };
-  }
-  return `globalThis.Runtime={getFunctions:()=>(${JSON.stringify(map)})};`;
+  return `globalThis.Runtime={getFunctions:()=>(${JSON.stringify(libFunctions())})};`;
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);

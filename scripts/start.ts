@@ -7,14 +7,12 @@
  * .env key, with how to fix it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
-
-const ROOT = join(__dirname, '..', '..');
-const LIB = join(ROOT, 'dist', 'functions', 'lib');
+import { loadLib, ROOT } from './runtime-shim';
 
 function readEnvFile(path: string): Record<string, string> {
   if (!existsSync(path)) return {};
@@ -24,13 +22,7 @@ function readEnvFile(path: string): Record<string, string> {
 
 /** Check the settings with the functions' own config module (it looks itself up through Runtime). */
 function checkSettings(env: Record<string, string>): string | undefined {
-  const functions: Record<string, { path: string }> = {};
-  for (const file of readdirSync(LIB)) {
-    const m = /^(.*)\.private\.js$/.exec(file);
-    if (m) functions[`lib/${m[1]}`] = { path: join(LIB, file) };
-  }
-  Object.assign(globalThis, { Runtime: { getFunctions: () => functions } });
-  const { loadConfig } = require(join(LIB, 'config.private.js')) as typeof import('../functions/lib/config.private');
+  const { loadConfig } = loadLib<typeof import('../functions/lib/config.private')>('config');
   try {
     loadConfig({ ...env, DOMAIN_NAME: 'localhost' } as never);
     return undefined;

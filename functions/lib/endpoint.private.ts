@@ -30,11 +30,11 @@ export interface Work<P> {
   client: () => TwilioClient;
 }
 
-export interface EndpointSpec<S extends z.ZodType<object>> {
+/** An endpoint of the contract (`lib/api`) plus the work it does. */
+export interface EndpointSpec<S extends z.ZodObject> {
   methods: readonly Method[];
-  schema: S;
-  /** The parameters' camelCase names (each also accepted in PascalCase). */
-  fields: readonly string[];
+  /** The parameters; their camelCase names are also accepted in PascalCase. */
+  params: S;
   run: (work: Work<z.infer<S>>) => Promise<object>;
 }
 
@@ -59,7 +59,7 @@ function approximateSize(value: unknown, budget: number): number {
   return size;
 }
 
-async function handle<S extends z.ZodType<object>>(
+async function handle<S extends z.ZodObject>(
   spec: EndpointSpec<S>,
   context: Context<Record<string, unknown>>,
   event: RuntimeEvent,
@@ -78,7 +78,7 @@ async function handle<S extends z.ZodType<object>>(
   const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
   if (!auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
 
-  const parsed = params.parseParams(spec.schema, spec.fields, raw);
+  const parsed = params.parseParams(spec.params, raw);
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
     const caller = await auth.authenticate(authRequest, config);
@@ -87,7 +87,7 @@ async function handle<S extends z.ZodType<object>>(
 }
 
 /** Build a Runtime handler from an endpoint's spec. */
-export function endpoint<S extends z.ZodType<object>>(spec: EndpointSpec<S>): Handler {
+export function endpoint<S extends z.ZodObject>(spec: EndpointSpec<S>): Handler {
   return async (context, event, callback) => {
     const headers = http.readHeaders(event);
     const cors = { value: http.corsHeaders(undefined, [], spec.methods) };

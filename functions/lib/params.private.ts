@@ -14,8 +14,8 @@ const sid = (prefix: string, field: string) =>
     })
     .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${field} must look like ${prefix} followed by 32 hex digits`);
 
-export const InteractionSid = sid('KD', 'interactionSid');
-export const ChannelSid = sid('UO', 'channelSid');
+export const InteractionSid = sid('KD', 'interactionSid').describe('The interaction (KD followed by 32 hex digits).');
+export const ChannelSid = sid('UO', 'channelSid').describe('The channel (UO followed by 32 hex digits).');
 
 /** The only routing Twilio accepts on a channel update: complete the tasks. */
 export const Routing = z.strictObject(
@@ -58,7 +58,7 @@ export type GetChannelParams = z.infer<typeof GetChannelParams>;
 
 export const ListChannelsParams = z.object({
   interactionSid: InteractionSid,
-  limit: limitInput.default(50),
+  limit: limitInput.default(50).describe('At most this many channels, 1 to 1000.'),
 });
 export type ListChannelsParams = z.infer<typeof ListChannelsParams>;
 
@@ -68,8 +68,11 @@ export const CloseChannelParams = z
     channelSid: ChannelSid,
     status: z
       .enum(['closed', 'inactive'], { error: 'status must be "closed" or "inactive"' })
-      .default('closed'),
-    routing: routingInput.optional(),
+      .default('closed')
+      .describe('closed (default) or inactive.'),
+    routing: routingInput
+      .optional()
+      .describe('{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.'),
   })
   .superRefine((p, ctx) => {
     if (p.status === 'inactive' && p.routing === undefined) {
@@ -92,7 +95,8 @@ function alias(name: string): string {
  * come by its camelCase name or its PascalCase alias, not both with different values. Unknown
  * parameters are ignored: Studio and Twilio webhooks send many of their own.
  */
-export function parseParams<S extends z.ZodType<object>>(schema: S, fields: readonly string[], params: Record<string, unknown>): z.infer<S> {
+export function parseParams<S extends z.ZodObject>(schema: S, params: Record<string, unknown>): z.infer<S> {
+  const fields = Object.keys(schema.shape);
   const input: Record<string, unknown> = {};
   const problems: import('./errors.private').FieldProblem[] = [];
   for (const field of fields) {

@@ -116,8 +116,7 @@ it('a request parameter cannot smuggle in headers or prototype pollution', async
 it('an unexpected failure is logged without secrets and answered as a bare JSON 500', async () => {
   const broken = endpoint({
     methods: ['GET', 'POST'],
-    schema: GetChannelParams,
-    fields: ['interactionSid', 'channelSid'],
+    params: GetChannelParams,
     run: async () => {
       throw new Error(`request failed: Authorization: ${f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)} token=${f.AGENT_TOKEN}`);
     },

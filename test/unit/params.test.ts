@@ -3,7 +3,6 @@ import { InvalidRequestError } from '../../functions/lib/errors.private';
 
 const KD = `KD${'a'.repeat(32)}`;
 const UO = `UO${'b'.repeat(32)}`;
-const closeFields = ['interactionSid', 'channelSid', 'status', 'routing'];
 
 function problemFields(fn: () => unknown): string[] {
   try {
@@ -19,19 +18,18 @@ function problemFields(fn: () => unknown): string[] {
 }
 
 describe('get-channel parameters', () => {
-  const fields = ['interactionSid', 'channelSid'];
 
   it('accepts camelCase names and PascalCase aliases', () => {
-    expect(parseParams(GetChannelParams, fields, { interactionSid: KD, channelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
-    expect(parseParams(GetChannelParams, fields, { InteractionSid: KD, ChannelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
+    expect(parseParams(GetChannelParams, { interactionSid: KD, channelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
+    expect(parseParams(GetChannelParams, { InteractionSid: KD, ChannelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
   });
 
   it('accepts both spellings when they agree, refuses them when they differ', () => {
-    expect(parseParams(GetChannelParams, fields, { interactionSid: KD, InteractionSid: KD, channelSid: UO })).toEqual({
+    expect(parseParams(GetChannelParams, { interactionSid: KD, InteractionSid: KD, channelSid: UO })).toEqual({
       interactionSid: KD,
       channelSid: UO,
     });
-    expect(problemFields(() => parseParams(GetChannelParams, fields, { interactionSid: KD, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO }))).toEqual([
+    expect(problemFields(() => parseParams(GetChannelParams, { interactionSid: KD, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO }))).toEqual([
       'interactionSid',
     ]);
   });
@@ -53,12 +51,12 @@ describe('get-channel parameters', () => {
     ['null', { interactionSid: null, channelSid: UO }, ['interactionSid']],
     ['a boolean', { interactionSid: KD, channelSid: true }, ['channelSid']],
   ])('refuses %s, naming the field', (_name, params, fields_) => {
-    expect(problemFields(() => parseParams(GetChannelParams, fields, params))).toEqual(fields_);
+    expect(problemFields(() => parseParams(GetChannelParams, params))).toEqual(fields_);
   });
 
   it('names the field in the message', () => {
     try {
-      parseParams(GetChannelParams, fields, { interactionSid: KD, channelSid: 'nope' });
+      parseParams(GetChannelParams, { interactionSid: KD, channelSid: 'nope' });
     } catch (err) {
       expect((err as Error).message).toBe('channelSid must look like UO followed by 32 hex digits');
       return;
@@ -68,12 +66,11 @@ describe('get-channel parameters', () => {
 });
 
 describe('list-channels parameters', () => {
-  const fields = ['interactionSid', 'limit'];
 
   it('defaults limit to 50 and reads it from a string or a number', () => {
-    expect(parseParams(ListChannelsParams, fields, { interactionSid: KD })).toEqual({ interactionSid: KD, limit: 50 });
-    expect(parseParams(ListChannelsParams, fields, { interactionSid: KD, Limit: '7' })).toEqual({ interactionSid: KD, limit: 7 });
-    expect(parseParams(ListChannelsParams, fields, { interactionSid: KD, limit: 1000 })).toEqual({ interactionSid: KD, limit: 1000 });
+    expect(parseParams(ListChannelsParams, { interactionSid: KD })).toEqual({ interactionSid: KD, limit: 50 });
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, Limit: '7' })).toEqual({ interactionSid: KD, limit: 7 });
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: 1000 })).toEqual({ interactionSid: KD, limit: 1000 });
   });
 
   it.each<[string, unknown]>([
@@ -86,13 +83,13 @@ describe('list-channels parameters', () => {
     ['an object', { n: 1 }],
     ['a huge number', '99999999999999999999'],
   ])('refuses a limit that is %s', (_name, limit) => {
-    expect(problemFields(() => parseParams(ListChannelsParams, fields, { interactionSid: KD, limit }))).toEqual(['limit']);
+    expect(problemFields(() => parseParams(ListChannelsParams, { interactionSid: KD, limit }))).toEqual(['limit']);
   });
 });
 
 describe('close-channel parameters', () => {
   it('defaults status to closed with no routing', () => {
-    expect(parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO })).toEqual({
+    expect(parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO })).toEqual({
       interactionSid: KD,
       channelSid: UO,
       status: 'closed',
@@ -100,14 +97,14 @@ describe('close-channel parameters', () => {
   });
 
   it('takes routing as an object or as its JSON string', () => {
-    const asObject = parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, routing: { status: 'closed' } });
-    const asString = parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, Routing: '{"status":"closed"}' });
+    const asObject = parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, routing: { status: 'closed' } });
+    const asString = parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, Routing: '{"status":"closed"}' });
     expect(asObject.routing).toEqual({ status: 'closed' });
     expect(asString.routing).toEqual({ status: 'closed' });
   });
 
   it('accepts inactive with routing', () => {
-    const p = parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, Status: 'inactive', Routing: '{"status":"closed"}' });
+    const p = parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, Status: 'inactive', Routing: '{"status":"closed"}' });
     expect(p).toEqual({ interactionSid: KD, channelSid: UO, status: 'inactive', routing: { status: 'closed' } });
   });
 
@@ -124,11 +121,11 @@ describe('close-channel parameters', () => {
     ['routing as JSON null', { routing: 'null' }, ['routing']],
     ['a status array', { status: ['closed', 'closed'] }, ['status']],
   ])('refuses %s, naming the field', (_name, extra, fields_) => {
-    expect(problemFields(() => parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, ...extra }))).toEqual(fields_);
+    expect(problemFields(() => parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, ...extra }))).toEqual(fields_);
   });
 
   it('treats an empty form field as not given', () => {
-    expect(parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, status: '', routing: '' })).toEqual({
+    expect(parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, status: '', routing: '' })).toEqual({
       interactionSid: KD,
       channelSid: UO,
       status: 'closed',
@@ -136,7 +133,7 @@ describe('close-channel parameters', () => {
   });
 
   it('ignores parameters it does not know (Studio and webhooks send their own)', () => {
-    expect(parseParams(CloseChannelParams, closeFields, { interactionSid: KD, channelSid: UO, FlowSid: 'FW1', Token: 'x' })).toEqual({
+    expect(parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, FlowSid: 'FW1', Token: 'x' })).toEqual({
       interactionSid: KD,
       channelSid: UO,
       status: 'closed',
@@ -145,6 +142,6 @@ describe('close-channel parameters', () => {
 
   it('is not fooled by inherited property names', () => {
     const params = Object.create({ interactionSid: KD, channelSid: UO }) as Record<string, unknown>;
-    expect(problemFields(() => parseParams(CloseChannelParams, closeFields, params))).toEqual(['interactionSid', 'channelSid']);
+    expect(problemFields(() => parseParams(CloseChannelParams, params))).toEqual(['interactionSid', 'channelSid']);
   });
 });
