@@ -11,13 +11,14 @@
  *
  * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { libFunctions, ROOT } from './runtime-shim';
+import { spawnTwilioRun, writeServerEnv } from './twilio-run';
 
 const run = promisify(execFile);
 const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
@@ -54,25 +55,14 @@ function prepareService(): string {
 
 async function startServer(service: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const envFile = join(service, '.env');
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
-      'start',
-      '--port',
-      String(port),
-      '--env',
-      envFile,
-      '--functions-folder',
-      relative(ROOT, join(service, 'functions')),
-      '--no-fork-process',
-      '--no-live',
-      '--no-logs',
-    ],
-    { cwd: ROOT, stdio: 'ignore', detached: true },
-  );
+  const child = spawnTwilioRun({
+    port,
+    envFile: writeServerEnv(env),
+    functionsFolder: relative(ROOT, join(service, 'functions')),
+    warm: true,
+    logs: false,
+    stdio: 'ignore',
+  });
   const url = `http://localhost:${port}`;
   for (let i = 0; i < 200; i++) {
     try {

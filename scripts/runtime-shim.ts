@@ -2,10 +2,15 @@
  * Scripts that load the compiled library outside the Runtime (npm start's settings check, the
  * OpenAPI generator) give it the one global it looks itself up through: `Runtime.getFunctions()`.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const ROOT = join(__dirname, '..', '..');
+/** The project root: the nearest folder up with a package.json (from scripts/ or dist/scripts/). */
+function findRoot(dir: string): string {
+  return existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : findRoot(dirname(dir));
+}
+
+export const ROOT = findRoot(__dirname);
 export const LIB = join(ROOT, 'dist', 'functions', 'lib');
 
 /** `lib/<name>` → the compiled module's path, as the Runtime maps private functions. */

@@ -7,12 +7,12 @@
  * .env key, with how to fix it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { loadLib, ROOT } from './runtime-shim';
+import { spawnTwilioRun, writeServerEnv } from './twilio-run';
 
 function readEnvFile(path: string): Record<string, string> {
   if (!existsSync(path)) return {};
@@ -33,25 +33,6 @@ function checkSettings(env: Record<string, string>): string | undefined {
 
 function line(text = ''): void {
   process.stdout.write(`${text}\n`);
-}
-
-function startTwilioRun(envFile: string, port: string): ChildProcess {
-  const bin = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
-  return spawn(process.execPath, [bin, 'start', '--port', port, '--env', envFile, '--functions-folder', 'dist/functions', '--assets-folder', 'assets'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-}
-
-/**
- * twilio-run replaces its process.env with the file it is given, so the file carries
- * NODE_ENV=production: errors raised by twilio-run's own body parser (malformed JSON, huge
- * bodies) are then answered without a stack trace.
- */
-function writeServerEnv(env: Record<string, string>): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fic-start-')), '.env');
-  writeFileSync(file, Object.entries({ NODE_ENV: 'production', ...env }).map(([k, v]) => `${k}=${v}`).join('\n'), { mode: 0o600 });
-  return file;
 }
 
 function startWatch(): ChildProcess {
@@ -144,7 +125,7 @@ async function main(): Promise<void> {
   }
 
   if (process.env.NO_WATCH === undefined) children.push(startWatch());
-  const server = startTwilioRun(envFile, port);
+  const server = spawnTwilioRun({ port, envFile, detached: false });
   children.push(server);
   server.on('exit', (code) => {
     stopAll();

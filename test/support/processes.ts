@@ -4,10 +4,9 @@
  * for over HTTP, and keeps everything it printed (checked for secrets by the suites).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnTwilioRun, writeServerEnv } from '../../scripts/twilio-run';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -43,17 +42,16 @@ async function waitForHttp(url: string, child: ChildProcess, output: string[], t
   throw new Error(`nothing listened at ${url} within ${timeoutMs} ms:\n${output.join('')}`);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: string[] } {
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+function collect(child: ChildProcess): string[] {
   const output: string[] = [];
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  return { child, output };
+  return output;
+}
+
+function run(command: string, args: string[]): { child: ChildProcess; output: string[] } {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return { child, output: collect(child) };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -82,28 +80,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  */
 export async function startFunctions(settings: Record<string, string>, options: { fork: boolean }): Promise<Running> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'fic-env-'));
-  const envFile = join(dir, '.env');
-  // twilio-run replaces its process.env with this file. NODE_ENV=production makes errors raised
-  // by its own body parser (malformed JSON, huge bodies) come without a stack trace.
-  const fileSettings = { NODE_ENV: 'production', ...settings };
-  writeFileSync(envFile, Object.entries(fileSettings).map(([k, v]) => `${k}=${v}`).join('\n'));
-  const args = [
-    join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
-    'start',
-    '--port',
-    String(port),
-    '--env',
-    envFile,
-    '--functions-folder',
-    'dist/functions',
-    '--assets-folder',
-    'assets',
-    '--log-level',
-    'info',
-  ];
-  if (!options.fork) args.push('--no-fork-process', '--no-live');
-  const { child, output } = run(process.execPath, args);
+  const child = spawnTwilioRun({ port, envFile: writeServerEnv(settings), warm: !options.fork, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = collect(child);
   const url = `http://localhost:${port}`;
   await waitForHttp(`${url}/__ready`, child, output, 30_000);
   return { url, output, stop: () => stopProcess(child) };

@@ -124,3 +124,16 @@ it('picks the IAM realm from the region as Flex does', () => {
   expect(iamBaseUrl('stage-us1')).toBe('https://iam.stage.twilio.com');
   expect(iamBaseUrl('dev-us1')).toBe('https://iam.dev.twilio.com');
 });
+
+describe('one per warm container', () => {
+  it('the Twilio client and the token validator are built once for the same settings', async () => {
+    const { loadConfig } = await import('../../functions/lib/config.private');
+    const { twilioClient } = await import('../../functions/lib/twilio.private');
+    const { flexTokenValidator } = await import('../../functions/lib/flex-token.private');
+    const config = loadConfig({ ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, TWILIO_API_BASE_URL: s.baseUrl } as never);
+    expect(twilioClient(config)).toBe(twilioClient({ ...config }));
+    expect(flexTokenValidator(config)).toBe(flexTokenValidator({ ...config }));
+    const other = loadConfig({ ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: 'e'.repeat(32), TWILIO_API_BASE_URL: s.baseUrl } as never);
+    expect(twilioClient(other)).not.toBe(twilioClient(config));
+  });
+});
