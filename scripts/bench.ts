@@ -5,7 +5,7 @@
  * BENCH_TWILIO_LATENCY_MS, default 25 ms) and the real twilio-run server in warm mode
  * (--no-fork-process --no-live, like a warm Functions container) serving our three functions
  * plus three baseline functions that make the identical Twilio calls with no auth, validation or
- * normalization. autocannon drives each at concurrency 1 and 50. It then measures the IAM calls
+ * normalization. autocannon drives each at concurrency 1 and 50, in alternating rounds. It then measures the IAM calls
  * per 1,000 requests with one token, the answer time while Twilio answers 429 forever or hangs,
  * and the cold load of each function module against loading the `twilio` helper alone.
  *
@@ -24,6 +24,7 @@ const run = promisify(execFile);
 const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
 const SHORT = Number(process.env.BENCH_SECONDS_C1 ?? 5);
 const LONG = Number(process.env.BENCH_SECONDS_C50 ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DEADLINE_MS = 8000;
 
 const out: string[] = [];
@@ -126,6 +127,19 @@ function runtimeShim(): string {
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Medians of the rounds' figures; errors are added up. */
+function summarize(runs: Figures[]): Figures {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const fake = demoTwilio();
   fake.latencyMs = LATENCY_MS;
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
   say();
   say(`Twilio is the loopback fake answering after ${LATENCY_MS} ms (a modelled Twilio latency); twilio-run runs warm (\`--no-fork-process --no-live\`).`);
   say(`Baseline = the same Twilio call through the same helper and transport, with no auth, validation or normalization.`);
+  say(`Each row: ${ROUNDS} alternating runs per side (${SHORT} s each at concurrency 1, ${LONG} s at 50), medians compared; errors = errors + timeouts + non-2xx over all runs.`);
   say();
   say('| function | conc. | ours req/s | ours p50 ms | ours p99 ms | ours errors | base req/s | base p50 ms | base p99 ms | base errors | p50 ratio | p99 ratio |');
   say('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -191,18 +206,25 @@ async function main(): Promise<void> {
     await load(`${url}${c.ours.path}`, 1, 1, c.ours.init);
     await load(`${url}${c.base.path}`, 1, 1, c.base.init);
   }
-  let row = 0;
+  // Each side runs ROUNDS times, alternating which goes first, and the medians are compared:
+  // on a 2-core machine at concurrency 50 one run against another varies by more than the
+  // overhead being measured.
   for (const connections of [1, 50]) {
     for (const c of cases) {
       const seconds = connections === 1 ? SHORT : LONG;
-      // The order alternates between rows, so neither side always runs on a warmer machine.
-      const oursFirst = row++ % 2 === 1;
-      const [early, late] = oursFirst ? [c.ours, c.base] : [c.base, c.ours];
-      const earlyFigures = await load(`${url}${early.path}`, connections, seconds, early.init);
-      const lateFigures = await load(`${url}${late.path}`, connections, seconds, late.init);
-      const [ours, base] = oursFirst ? [earlyFigures, lateFigures] : [lateFigures, earlyFigures];
+      const ours: Figures[] = [];
+      const base: Figures[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? ([['base', c.base], ['ours', c.ours]] as const) : ([['ours', c.ours], ['base', c.base]] as const);
+        for (const [side, target] of order) {
+          const figures = await load(`${url}${target.path}`, connections, seconds, target.init);
+          (side === 'ours' ? ours : base).push(figures);
+        }
+      }
+      const o = summarize(ours);
+      const b = summarize(base);
       say(
-        `| ${c.name} | ${connections} | ${fmt(ours.rps, 0)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${ours.errors} | ${fmt(base.rps, 0)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${base.errors} | ${fmt(ours.p50 / base.p50, 2)} | ${fmt(ours.p99 / base.p99, 2)} |`,
+        `| ${c.name} | ${connections} | ${fmt(o.rps, 0)} | ${fmt(o.p50)} | ${fmt(o.p99)} | ${o.errors} | ${fmt(b.rps, 0)} | ${fmt(b.p50)} | ${fmt(b.p99)} | ${b.errors} | ${fmt(o.p50 / b.p50, 2)} | ${fmt(o.p99 / b.p99, 2)} |`,
       );
     }
   }

@@ -30,14 +30,24 @@ export interface TokenValidator {
   validate(token: string): Promise<import('./flex-token.private').FlexIdentity | undefined>;
 }
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
 /**
  * Compare two secrets in constant time. Both sides are hashed first, so neither their length
  * nor where they first differ shows in the timing.
  */
 export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+/** The hash of `ACCOUNT_SID:AUTH_TOKEN`, computed once per set of credentials. */
+let expectedCredentials: { accountSid: string; authToken: string; hash: Buffer } | undefined;
+
+function expectedCredentialsHash(accountSid: string, authToken: string): Buffer {
+  if (expectedCredentials?.accountSid !== accountSid || expectedCredentials.authToken !== authToken) {
+    expectedCredentials = { accountSid, authToken, hash: sha256(`${accountSid}:${authToken}`) };
+  }
+  return expectedCredentials.hash;
 }
 
 /** `Authorization: Basic` → user and password; undefined for any other scheme or a malformed value. */
@@ -62,7 +72,7 @@ export function flexToken(headers: Headers, params: Record<string, unknown>): st
 function checkAccountCredentials(header: string | undefined, config: Config): boolean {
   const basic = parseBasic(header);
   if (basic === undefined || config.authToken === undefined) return false;
-  return safeEqual(`${basic.user}:${basic.password}`, `${config.accountSid}:${config.authToken}`);
+  return timingSafeEqual(sha256(`${basic.user}:${basic.password}`), expectedCredentialsHash(config.accountSid, config.authToken));
 }
 
 /**

@@ -2,7 +2,9 @@
  * `npm start` with no credentials: the sandbox banner, and the printed curl commands work
  * as printed when pasted into a shell.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, ROOT } from '../support/processes';
@@ -54,4 +56,25 @@ it('prints the sandbox banner and curl commands that work as printed', async () 
       // gone
     }
   }
+});
+
+it('with a bad setting in .env, says which key is wrong and how to fix it, and stops', () => {
+  const envFile = join(mkdtempSync(join(tmpdir(), 'fic-badenv-')), '.env');
+  writeFileSync(envFile, `ACCOUNT_SID=AC123\nAUTH_TOKEN=${'a'.repeat(32)}\n`);
+  let output = '';
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'start.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ENV_FILE: envFile, NO_WATCH: '1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+  } catch (err) {
+    output = String((err as { stdout?: string }).stdout);
+    expect((err as { status?: number }).status).toBe(1);
+  }
+  expect(output).toContain('ACCOUNT_SID must look like AC followed by 32 hex digits');
+  expect(output).toContain(envFile);
+  expect(output).toContain('.env.example');
+  expect(output).not.toContain('a'.repeat(32));
 });
