@@ -12,7 +12,7 @@
  * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
  */
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -330,7 +330,11 @@ async function main(): Promise<void> {
   say();
   say(`${verdicts.filter((v) => v.met).length} of ${verdicts.length} targets met in this run.`);
 
-  if (process.argv.includes('--write')) writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${out.join('\n')}\n`);
+  if (process.argv.includes('--write')) {
+    // The generated figures, then the standing notes on how to read them.
+    const reading = readFileSync(join(ROOT, 'bench', 'reading.md'), 'utf8');
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${out.join('\n')}\n\n${reading}`);
+  }
   rmSync(service, { recursive: true, force: true });
 }
 
