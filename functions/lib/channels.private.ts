@@ -83,7 +83,7 @@ export async function getChannel(client: TwilioClient, p: GetChannelParams): Pro
 /** List an interaction's channels, at most `limit`. */
 export async function listChannels(client: TwilioClient, p: ListChannelsParams): Promise<Channel[]> {
   const instances = await twilioCall('the interaction', () =>
-    client.flexApi.v1.interaction(p.interactionSid).channels.list({ limit: p.limit, pageSize: Math.min(p.limit, 1000) }),
+    client.flexApi.v1.interaction(p.interactionSid).channels.list({ limit: p.limit, pageSize: p.limit }),
   );
   return instances.map(normalizeChannel);
 }

@@ -19,7 +19,7 @@ const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof imp
 const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
 const twilio = require(Runtime.getFunctions()['lib/twilio']!.path) as typeof import('./twilio.private');
 
-/** No valid request comes anywhere near this; larger ones are refused unread. */
+/** No valid request comes anywhere near this; larger parameters are refused before parsing. */
 export const MAX_PARAMS_BYTES = 16 * 1024;
 
 export interface Work<P> {
