@@ -89,6 +89,7 @@ describe.each([
       const r = await call(`/get-channel?${q}`, { headers: { Origin: 'https://evil.example', Authorization: `Bearer ${f.AGENT_TOKEN}` } });
       expect(r.status).toBe(200);
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
+      expect(s.fake.apiRequests()).toHaveLength(1);
     });
 
     it('an agent may not close a channel they are not on: 403, no update sent', async () => {
@@ -148,6 +149,7 @@ describe.each([
       const r = await call('/close-channel', { headers: { Authorization: `Bearer ${f.AGENT_TOKEN}` } });
       expect(r.status).toBe(405);
       expect(r.headers.get('allow')).toBe('POST');
+      expect(s.fake.requests).toHaveLength(0);
     });
   });
 
@@ -184,6 +186,10 @@ describe.each([
         body: form({ InteractionSid: s.interactionSid, ChannelSid: s.channelSid }),
       });
       expect(r.status).toBe(200);
+      expect(s.fake.iamRequests()).toHaveLength(0);
+      expect(s.fake.apiRequests().map((q) => `${q.method} ${q.path}`)).toEqual([
+        `GET /v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`,
+      ]);
     });
   });
 
@@ -199,6 +205,7 @@ describe.each([
       });
       expect(r.status).toBe(404);
       expect(r.body.error).toMatchObject({ code: 'not_found', twilioCode: 20404 });
+      expect(s.fake.apiRequests().map((q) => q.path)).toEqual([`/v1/Interactions/${s.interactionSid}/Channels/${f.UO_UNKNOWN}`]);
     });
 
     it('429 for good → 429 with Retry-After, within the deadline', async () => {
@@ -208,6 +215,9 @@ describe.each([
       expect(r.status).toBe(429);
       expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(Date.now() - started).toBeLessThan(2000 + 1500);
+      // Retried, but never past the deadline: a handful of tries, not a thousand.
+      expect(s.fake.apiRequests().length).toBeGreaterThan(1);
+      expect(s.fake.apiRequests().length).toBeLessThanOrEqual(4);
     });
 
     it('429 without Retry-After, then success → 200', async () => {
@@ -223,11 +233,13 @@ describe.each([
       const r = await get();
       expect(r.status).toBe(504);
       expect(Date.now() - started).toBeLessThan(2000 + 1500);
+      expect(s.fake.apiRequests().length).toBeGreaterThanOrEqual(1);
     });
 
     it('a reset connection on a read is retried → 200', async () => {
       s.fake.inject({ kind: 'reset' });
       expect((await get()).status).toBe(200);
+      expect(s.fake.apiRequests()).toHaveLength(2);
     });
 
     it('5xx → 502, a body that is not JSON → 502', async () => {
@@ -235,6 +247,8 @@ describe.each([
       expect((await get()).status).toBe(502);
       s.fake.inject({ kind: 'not-json' });
       expect((await get()).status).toBe(502);
+      // Neither is retried: a 500 is not one of the retryable answers, a 200 is final.
+      expect(s.fake.apiRequests()).toHaveLength(2);
     });
   });
 });
