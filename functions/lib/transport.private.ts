@@ -58,6 +58,29 @@ function sentNothing(err: unknown): boolean {
   return cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN';
 }
 
+/** One try: Twilio's whole answer, or how the try failed (a timeout, or the connection). */
+async function attemptOnce(
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual' },
+  timeoutMs: number,
+): Promise<{ kind: 'answer'; response: TransportResponse } | import('./retry.private').Outcome> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    return name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', sentNothing: sentNothing(err) };
+  }
+  try {
+    const body = await response.text();
+    return { kind: 'answer', response: { statusCode: response.status, body, headers: Object.fromEntries(response.headers.entries()) } };
+  } catch (err) {
+    // The body broke off (reset, or the timeout mid-answer): nothing usable came back.
+    const name = (err as { name?: string }).name;
+    return name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', sentNothing: false };
+  }
+}
+
 export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly policy: import('./retry.private').RetryPolicy;
@@ -96,55 +119,32 @@ export class Transport {
     }
 
     const deadline = deadlines.currentDeadline(this.options.fallbackDeadlineMs);
+    const init = { method, headers, body, redirect: 'manual' as const };
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline.remaining();
       if (remaining <= 0) throw new errors.UpstreamTimeoutError();
-      const timeoutMs = Math.min(this.options.callTimeoutMs, remaining);
-      let outcome: import('./retry.private').Outcome;
-      let response: Response | undefined;
-      try {
-        response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-      } catch (err) {
-        const name = (err as { name?: string }).name;
-        outcome =
-          name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', sentNothing: sentNothing(err) };
+      const result = await attemptOnce(url, init, Math.min(this.options.callTimeoutMs, remaining));
+      if (result.kind === 'answer' && result.response.statusCode !== 429 && result.response.statusCode !== 503) {
+        return result.response;
       }
-      if (response !== undefined) {
-        let text: string;
-        try {
-          text = await response.text();
-        } catch {
-          // The body broke off (reset or timeout mid-answer): nothing usable came back.
-          text = '';
-          response = undefined;
-          outcome = { kind: 'network', sentNothing: false };
-        }
-        if (response !== undefined) {
-          const status = response.status;
-          const retryAfterMs = retry.parseRetryAfter(response.headers.get('retry-after'));
-          if (status !== 429 && status !== 503) {
-            return { statusCode: status, body: text, headers: Object.fromEntries(response.headers.entries()) };
-          }
-          outcome = { kind: 'status', status, retryAfterMs };
-          const decision = retry.decide(method, attempt, outcome, deadline.remaining(), this.policy);
-          if (!decision.retry) {
-            if (status === 429) throw new errors.RateLimitedError((retryAfterMs ?? 1000) / 1000);
-            return { statusCode: status, body: text, headers: Object.fromEntries(response.headers.entries()) };
-          }
-          await this.sleep(decision.delayMs);
-          continue;
-        }
+      const outcome: import('./retry.private').Outcome =
+        result.kind === 'answer'
+          ? { kind: 'status', status: result.response.statusCode, retryAfterMs: retry.parseRetryAfter(result.response.headers['retry-after']) }
+          : result;
+      const decision = retry.decide(method, attempt, outcome, deadline.remaining(), this.policy);
+      if (decision.retry) {
+        await this.sleep(decision.delayMs);
+        continue;
       }
-      const decision = retry.decide(method, attempt, outcome!, deadline.remaining(), this.policy);
-      if (!decision.retry) {
-        if (outcome!.kind === 'timeout' || deadline.remaining() <= 0) throw new errors.UpstreamTimeoutError();
-        throw new errors.UpstreamError(
-          method === 'GET'
-            ? 'could not reach Twilio'
-            : 'the connection to Twilio failed; the change may or may not have been applied, fetch the channel to see',
-        );
-      }
-      await this.sleep(decision.delayMs);
+      // Out of tries or time: report what happened last.
+      if (outcome.kind === 'status' && outcome.status === 429) throw new errors.RateLimitedError((outcome.retryAfterMs ?? 1000) / 1000);
+      if (result.kind === 'answer') return result.response; // a 503: the helper turns it into an upstream error
+      if (outcome.kind === 'timeout' || deadline.remaining() <= 0) throw new errors.UpstreamTimeoutError();
+      throw new errors.UpstreamError(
+        method === 'GET'
+          ? 'could not reach Twilio'
+          : 'the connection to Twilio failed; the change may or may not have been applied, fetch the channel to see',
+      );
     }
   }
 }

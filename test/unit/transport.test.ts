@@ -1,0 +1,83 @@
+/**
+ * The transport against FakeTwilio on loopback: what it retries, what it gives up on, and
+ * that the request's deadline bounds it all.
+ */
+import { Transport } from '../../functions/lib/transport.private';
+import { Deadline, withDeadline } from '../../functions/lib/deadline.private';
+import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../functions/lib/errors.private';
+import { freePort } from '../support/processes';
+import { startSeededFake, type Seeded } from '../support/fake';
+import * as f from '../support/fixtures';
+
+let s: Seeded;
+beforeEach(async () => {
+  s = await startSeededFake();
+});
+afterEach(async () => {
+  await s.fake.stop();
+});
+
+const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl) => new Transport({ callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
+const channelUri = () => `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`;
+const get = (t: Transport) => t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
+const post = (t: Transport) => t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } });
+
+it('sends to the configured base URL with Basic auth and a form body', async () => {
+  const r = await post(transport());
+  expect(r.statusCode).toBe(200);
+  expect(s.fake.apiRequests()[0]).toMatchObject({ method: 'POST', body: { Status: 'closed' }, basicUser: f.ACCOUNT_SID });
+});
+
+it('retries a 503 on a read, not on a change', async () => {
+  s.fake.inject({ kind: 'status', status: 503 });
+  expect((await get(transport())).statusCode).toBe(200);
+  expect(s.fake.apiRequests()).toHaveLength(2);
+  s.fake.clearRequests();
+  s.fake.inject({ kind: 'status', status: 503 });
+  expect((await post(transport())).statusCode).toBe(503);
+  expect(s.fake.apiRequests()).toHaveLength(1);
+});
+
+it('retries a 429 on a change too (Twilio did not act on it)', async () => {
+  s.fake.inject({ kind: 'status', status: 429 });
+  expect((await post(transport())).statusCode).toBe(200);
+  expect(s.fake.apiRequests()).toHaveLength(2);
+});
+
+it("gives up on 429 after the policy's attempts with rate_limited and the last Retry-After", async () => {
+  s.fake.inject({ kind: 'status', status: 429, retryAfter: '2' }, () => true, 100);
+  const err = await get(transport()).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RateLimitedError);
+  expect((err as RateLimitedError).headers['Retry-After']).toBe('2');
+  expect(s.fake.apiRequests()).toHaveLength(4);
+});
+
+it('a change that times out is not repeated: upstream_timeout after one try', async () => {
+  s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 10);
+  const err = await post(transport(200)).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamTimeoutError);
+  expect(s.fake.apiRequests()).toHaveLength(1);
+});
+
+it('a read that times out is retried while the deadline allows, then upstream_timeout in time', async () => {
+  s.fake.inject({ kind: 'delay', ms: 5000 }, () => true, 10);
+  const started = Date.now();
+  const err = await withDeadline(new Deadline(1000), () => get(transport(300))).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamTimeoutError);
+  expect(Date.now() - started).toBeLessThan(1500);
+  expect(s.fake.apiRequests().length).toBeGreaterThan(1);
+});
+
+it('an answer cut off mid-body is a failed connection: a change is not repeated', async () => {
+  s.fake.inject({ kind: 'reset' });
+  const err = await post(transport()).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamError);
+  expect((err as Error).message).toMatch(/may or may not have been applied/);
+  expect(s.fake.apiRequests()).toHaveLength(1);
+});
+
+it('a refused connection (nothing sent) is retried even for a change, and reported as unreachable', async () => {
+  const port = await freePort();
+  const err = await post(transport(500, `http://127.0.0.1:${port}`)).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamError);
+});
