@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { libFunctions, ROOT } from './runtime-shim';
-import { spawnTwilioRun, writeServerEnv } from './twilio-run';
+import { freePort, spawnTwilioRun, writeServerEnv } from './twilio-run';
 
 const run = promisify(execFile);
 const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
@@ -33,17 +33,6 @@ const verdicts: Array<{ target: string; measured: string; met: boolean }> = [];
 function say(text = ''): void {
   out.push(text);
   process.stdout.write(`${text}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A service folder inside the project (so node_modules resolve): our functions plus the baselines. */

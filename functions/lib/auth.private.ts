@@ -32,14 +32,6 @@ export interface TokenValidator {
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-/**
- * Compare two secrets in constant time. Both sides are hashed first, so neither their length
- * nor where they first differ shows in the timing.
- */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
-}
-
 /** The hash of `ACCOUNT_SID:AUTH_TOKEN`, computed once per set of credentials. */
 let expectedCredentials: { accountSid: string; authToken: string; hash: Buffer } | undefined;
 
@@ -68,7 +60,11 @@ export function flexToken(headers: Headers, params: Record<string, unknown>): st
   return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
-/** Account SID and auth token together, compared as one secret: no timing tells which was wrong. */
+/**
+ * Account SID and auth token together, compared as one secret in constant time: both sides are
+ * SHA-256 hashed first, so neither the length nor where they first differ shows in the timing,
+ * and no timing tells whether the SID or the token was wrong.
+ */
 function checkAccountCredentials(header: string | undefined, config: Config): boolean {
   const basic = parseBasic(header);
   if (basic === undefined || config.authToken === undefined) return false;

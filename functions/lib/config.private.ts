@@ -116,6 +116,14 @@ function list(value: string | undefined, fallback: string[]): string[] {
 
 const SETTING_NAMES = Object.keys(EnvSchema.shape);
 
+/** The credentials calls to Twilio (REST and IAM) are signed with: the API key if set, else the auth token. */
+export function twilioCredentials(config: Config): { username: string; password: string } {
+  if (config.apiKey !== undefined && config.apiSecret !== undefined) {
+    return { username: config.apiKey, password: config.apiSecret };
+  }
+  return { username: config.accountSid, password: config.authToken ?? '' };
+}
+
 let cached: { env: Record<string, unknown>; config: Config } | undefined;
 
 /** Same settings as the cached ones? (Compared value by value: no allocation on the hot path.) */

@@ -13,6 +13,7 @@ import type { Config } from './config.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
+const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
 
 /** Who a valid Flex token belongs to. */
 export interface FlexIdentity {
@@ -196,9 +197,7 @@ let shared: { key: string; validator: FlexTokenValidator } | undefined;
 
 /** The warm container's validator for these settings (its cache lives as long as the container). */
 export function flexTokenValidator(config: Config): FlexTokenValidator {
-  const useKey = config.apiKey !== undefined && config.apiSecret !== undefined;
-  const username = useKey ? config.apiKey! : config.accountSid;
-  const password = useKey ? config.apiSecret! : (config.authToken ?? '');
+  const { username, password } = configs.twilioCredentials(config);
   const baseUrl = config.iamBaseUrl ?? iamBaseUrl(config.region);
   const key = [config.accountSid, username, password, baseUrl, config.iamTimeoutMs, config.tokenCacheMaxTtlMs, config.tokenCacheSize].join('|');
   if (shared?.key !== key) {

@@ -7,20 +7,13 @@ import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Config } from './config.private';
 
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
+const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
 
 let cached: { key: string; client: TwilioClient } | undefined;
 
-/** The credentials the REST client signs its requests with: an API key if set, else the auth token. */
-function credentials(config: Config): { username: string; password: string } {
-  if (config.apiKey !== undefined && config.apiSecret !== undefined) {
-    return { username: config.apiKey, password: config.apiSecret };
-  }
-  return { username: config.accountSid, password: config.authToken ?? '' };
-}
-
 /** The shared Twilio client for these settings. */
 export function twilioClient(config: Config): TwilioClient {
-  const { username, password } = credentials(config);
+  const { username, password } = configs.twilioCredentials(config);
   const key = [config.accountSid, username, password, config.region, config.edge, config.apiBaseUrl, config.twilioCallTimeoutMs].join('|');
   if (cached?.key === key) return cached.client;
 

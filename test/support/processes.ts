@@ -4,23 +4,13 @@
  * for over HTTP, and keeps everything it printed (checked for secrets by the suites).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { spawnTwilioRun, writeServerEnv } from '../../scripts/twilio-run';
+import { ROOT } from '../../scripts/runtime-shim';
+import { freePort, spawnTwilioRun, writeServerEnv } from '../../scripts/twilio-run';
 
-export const ROOT = join(__dirname, '..', '..');
+export { freePort, ROOT };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+
 
 export interface Running {
   url: string;

@@ -5,7 +5,7 @@
 import twilio from 'twilio';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as closeChannel } from '../../functions/close-channel';
-import { authenticate, parseBasic, safeEqual } from '../../functions/lib/auth.private';
+import { authenticate, parseBasic } from '../../functions/lib/auth.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
@@ -176,13 +176,6 @@ describe('no credentials', () => {
 });
 
 describe('helpers', () => {
-  it('safeEqual compares exactly', () => {
-    expect(safeEqual('abc', 'abc')).toBe(true);
-    expect(safeEqual('abc', 'abd')).toBe(false);
-    expect(safeEqual('abc', 'abcd')).toBe(false);
-    expect(safeEqual('', '')).toBe(true);
-  });
-
   it('parseBasic reads user and password, allowing colons in the password', () => {
     expect(parseBasic(f.basic('u', 'p:q'))).toEqual({ user: 'u', password: 'p:q' });
     expect(parseBasic('Bearer x')).toBeUndefined();
