@@ -12,6 +12,7 @@ export function baselineClient(context: Record<string, unknown>): TwilioClient {
   if (client === undefined) {
     const Twilio = require('twilio/lib/rest/Twilio') as typeof TwilioClient;
     const httpClient = new transports.Transport({
+      service: 'the Twilio REST API',
       callTimeoutMs: 5000,
       fallbackDeadlineMs: 8000,
       baseUrl: String(context.TWILIO_API_BASE_URL),

@@ -109,6 +109,8 @@ export class FlexTokenValidator {
     this.cache = new Lru(options.cacheSize);
     this.now = options.now ?? Date.now;
     this.transport = new transports.Transport({
+      service: 'Twilio IAM',
+      readOnly: true,
       callTimeoutMs: options.timeoutMs,
       fallbackDeadlineMs: options.fallbackDeadlineMs,
       baseUrl: options.baseUrl,

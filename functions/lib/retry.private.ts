@@ -10,7 +10,7 @@
 export type Outcome =
   | { kind: 'status'; status: number; retryAfterMs?: number }
   | { kind: 'timeout' }
-  | { kind: 'network'; sentNothing: boolean };
+  | { kind: 'network'; sentNothing: boolean; cause?: string };
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -9,8 +9,16 @@
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const retry = require(Runtime.getFunctions()['lib/retry']!.path) as typeof import('./retry.private');
 const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
+const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
 
 export interface TransportOptions {
+  /** Who is on the other end, for messages and logs: 'Twilio IAM' or 'the Twilio REST API'. */
+  service: string;
+  /**
+   * Every call only reads (IAM's token validation is a POST that changes nothing): a failed
+   * or timed-out call is then retried like a GET, and reported as a read, never as a change.
+   */
+  readOnly?: boolean;
   /** Longest a single call may take. */
   callTimeoutMs: number;
   /** Deadline used when a call is made outside a request (no current deadline). */
@@ -52,10 +60,16 @@ function appendAll(target: URLSearchParams, values: Record<string, unknown>): vo
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The system error code behind a failed fetch (ECONNREFUSED, ECONNRESET, …), if any. */
+function causeCode(err: unknown): string | undefined {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** True for errors fetch throws when the connection could not even be opened. */
 function sentNothing(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } }).cause;
-  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN';
+  const code = causeCode(err);
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
 /** One try: Twilio's whole answer, or how the try failed (a timeout, or the connection). */
@@ -69,7 +83,9 @@ async function attemptOnce(
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const name = (err as { name?: string }).name;
-    return name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', sentNothing: sentNothing(err) };
+    return name === 'TimeoutError' || name === 'AbortError'
+      ? { kind: 'timeout' }
+      : { kind: 'network', sentNothing: sentNothing(err), cause: causeCode(err) ?? 'connection failed' };
   }
   try {
     const body = await response.text();
@@ -77,7 +93,9 @@ async function attemptOnce(
   } catch (err) {
     // The body broke off (reset, or the timeout mid-answer): nothing usable came back.
     const name = (err as { name?: string }).name;
-    return name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', sentNothing: false };
+    return name === 'TimeoutError' || name === 'AbortError'
+      ? { kind: 'timeout' }
+      : { kind: 'network', sentNothing: false, cause: causeCode(err) ?? 'answer broke off' };
   }
 }
 
@@ -120,9 +138,11 @@ export class Transport {
 
     const deadline = deadlines.currentDeadline(this.options.fallbackDeadlineMs);
     const init = { method, headers, body, redirect: 'manual' as const };
+    // A read-only call may be repeated after an ambiguous failure, exactly like a GET.
+    const retryAs = this.options.readOnly ? 'GET' : method;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline.remaining();
-      if (remaining <= 0) throw new errors.UpstreamTimeoutError();
+      if (remaining <= 0) throw this.giveUp(url, method, attempt - 1, { kind: 'timeout' });
       const result = await attemptOnce(url, init, Math.min(this.options.callTimeoutMs, remaining));
       if (result.kind === 'answer' && result.response.statusCode !== 429 && result.response.statusCode !== 503) {
         return result.response;
@@ -131,20 +151,31 @@ export class Transport {
         result.kind === 'answer'
           ? { kind: 'status', status: result.response.statusCode, retryAfterMs: retry.parseRetryAfter(result.response.headers['retry-after']) }
           : result;
-      const decision = retry.decide(method, attempt, outcome, deadline.remaining(), this.policy);
+      const decision = retry.decide(retryAs, attempt, outcome, deadline.remaining(), this.policy);
       if (decision.retry) {
         await this.sleep(decision.delayMs);
         continue;
       }
-      // Out of tries or time: report what happened last.
-      if (outcome.kind === 'status' && outcome.status === 429) throw new errors.RateLimitedError((outcome.retryAfterMs ?? 1000) / 1000);
-      if (result.kind === 'answer') return result.response; // a 503: the helper turns it into an upstream error
-      if (outcome.kind === 'timeout' || deadline.remaining() <= 0) throw new errors.UpstreamTimeoutError();
-      throw new errors.UpstreamError(
-        method === 'GET'
-          ? 'could not reach Twilio'
-          : 'the connection to Twilio failed; the change may or may not have been applied, fetch the channel to see',
-      );
+      // A 503 goes back to the caller (the helper turns it into an upstream error).
+      if (result.kind === 'answer' && outcome.kind === 'status' && outcome.status === 503) return result.response;
+      throw this.giveUp(url, method, attempt, outcome.kind === 'network' && deadline.remaining() <= 0 ? { kind: 'timeout' } : outcome);
     }
+  }
+
+  /**
+   * Out of tries or time: log which service failed, where and why (no credentials: host,
+   * method and cause only), and say what it means for the caller. A change that failed
+   * ambiguously (a timeout, a broken connection) may have been applied; a read never changed
+   * anything.
+   */
+  private giveUp(url: URL, method: string, attempts: number, outcome: import('./retry.private').Outcome): Error {
+    const cause = outcome.kind === 'status' ? `HTTP ${outcome.status}` : outcome.kind === 'timeout' ? 'timeout' : outcome.cause ?? 'connection failed';
+    log.warn('a call to Twilio failed', { service: this.options.service, host: url.host, method, cause, attempts });
+    if (outcome.kind === 'status') return new errors.RateLimitedError((outcome.retryAfterMs ?? 1000) / 1000);
+    const read = method === 'GET' || this.options.readOnly === true;
+    const ambiguous = !read && !(outcome.kind === 'network' && outcome.sentNothing);
+    const mayHaveApplied = ambiguous ? '; the change may or may not have been applied, fetch the channel to see' : '';
+    if (outcome.kind === 'timeout') return new errors.UpstreamTimeoutError(`${this.options.service} did not answer in time${mayHaveApplied}`);
+    return new errors.UpstreamError(`could not reach ${this.options.service} (${cause})${mayHaveApplied}`);
   }
 }

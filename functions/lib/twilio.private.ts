@@ -19,6 +19,7 @@ export function twilioClient(config: Config): TwilioClient {
 
   const Twilio = require('twilio/lib/rest/Twilio') as typeof TwilioClient;
   const transport = new transports.Transport({
+    service: 'the Twilio REST API',
     callTimeoutMs: config.twilioCallTimeoutMs,
     fallbackDeadlineMs: config.requestDeadlineMs,
     baseUrl: config.apiBaseUrl,

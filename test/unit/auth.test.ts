@@ -9,6 +9,7 @@ import { authenticate, parseBasic } from '../../functions/lib/auth.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
+import { freePort } from '../support/processes';
 
 let s: Seeded;
 let env: Record<string, string>;
@@ -82,19 +83,34 @@ describe('Flex token', () => {
     expect(s.fake.apiRequests()).toHaveLength(0);
   });
 
+  it('IAM unreachable (connection refused): the message names IAM and says nothing of a change', async () => {
+    const port = await freePort();
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { TWILIO_IAM_BASE_URL: `http://127.0.0.1:${port}` }));
+    expect(r.statusCode).toBe(502);
+    expect(r.json.error.message).toBe('could not reach Twilio IAM (ECONNREFUSED)');
+  });
+
   it('IAM answering garbage → 502 upstream_error', async () => {
     s.fake.inject({ kind: 'not-json' }, (q) => q.path.endsWith('/validate'));
     const r = await get({}, { Token: f.AGENT_TOKEN });
     expect(r.statusCode).toBe(502);
   });
 
-  it('IAM hanging → 504 upstream_timeout within its own timeout', async () => {
-    s.fake.inject({ kind: 'delay', ms: 5000 }, (q) => q.path.endsWith('/validate'));
+  it('IAM hanging → 504 upstream_timeout within the deadline, saying it was IAM and not a change', async () => {
+    s.fake.inject({ kind: 'delay', ms: 5000 }, (q) => q.path.endsWith('/validate'), 100);
     const started = Date.now();
-    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { IAM_TIMEOUT_MS: '300' }));
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { IAM_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1000' }));
     expect(r.statusCode).toBe(504);
     expect(r.json.error.code).toBe('upstream_timeout');
+    expect(r.json.error.message).toBe('Twilio IAM did not answer in time');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('IAM hanging once: validation changes nothing, so it is asked again and the read succeeds', async () => {
+    s.fake.inject({ kind: 'delay', ms: 5000 }, (q) => q.path.endsWith('/validate'));
+    const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { IAM_TIMEOUT_MS: '300' }));
+    expect(r.statusCode).toBe(200);
+    expect(s.fake.iamRequests()).toHaveLength(2);
   });
 
   it('hands the validated identity to the handler', async () => {

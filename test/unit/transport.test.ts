@@ -8,6 +8,7 @@ import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../fun
 import { freePort } from '../support/processes';
 import { startSeededFake, type Seeded } from '../support/fake';
 import * as f from '../support/fixtures';
+import { captured } from '../support/capture-logs';
 
 let s: Seeded;
 beforeEach(async () => {
@@ -17,7 +18,8 @@ afterEach(async () => {
   await s.fake.stop();
 });
 
-const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl) => new Transport({ callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
+const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl, readOnly = false) =>
+  new Transport({ service: 'the Twilio REST API', readOnly, callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
 const channelUri = () => `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`;
 const get = (t: Transport) => t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
 const post = (t: Transport) => t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } });
@@ -52,11 +54,39 @@ it("gives up on 429 after the policy's attempts with rate_limited and the last R
   expect(s.fake.apiRequests()).toHaveLength(4);
 });
 
-it('a change that times out is not repeated: upstream_timeout after one try', async () => {
+it('a change that times out is not repeated: upstream_timeout after one try, saying it may have been applied', async () => {
   s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 10);
   const err = await post(transport(200)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamTimeoutError);
+  expect((err as Error).message).toBe('the Twilio REST API did not answer in time; the change may or may not have been applied, fetch the channel to see');
   expect(s.fake.apiRequests()).toHaveLength(1);
+});
+
+it('a read that fails says so, and never that a change may have been applied', async () => {
+  s.fake.inject({ kind: 'reset' }, () => true, 10);
+  const err = await get(transport()).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamError);
+  expect((err as Error).message).toMatch(/^could not reach the Twilio REST API \(/);
+  expect((err as Error).message).not.toMatch(/change/);
+});
+
+it('a read-only POST (IAM validation) is retried like a read and reported as one', async () => {
+  s.fake.inject({ kind: 'reset' }, () => true, 2);
+  expect((await post(transport(2000, s.baseUrl, true))).statusCode).toBe(200);
+  expect(s.fake.apiRequests()).toHaveLength(3);
+  s.fake.clearRequests();
+  s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 10);
+  const err = await withDeadline(new Deadline(700), () => post(transport(200, s.baseUrl, true))).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UpstreamTimeoutError);
+  expect((err as Error).message).toBe('the Twilio REST API did not answer in time');
+});
+
+it('a call that fails for good is logged with the service, host, method and cause, and no credential', async () => {
+  const port = await freePort();
+  await get(transport(500, `http://127.0.0.1:${port}`)).catch(() => undefined);
+  const line = JSON.parse(captured.find((l) => l.includes('a call to Twilio failed'))!);
+  expect(line).toMatchObject({ level: 'warn', service: 'the Twilio REST API', host: `127.0.0.1:${port}`, method: 'GET', cause: 'ECONNREFUSED', attempts: 4 });
+  expect(JSON.stringify(line)).not.toContain(f.ACCOUNT_SID);
 });
 
 it('a read that times out is retried while the deadline allows, then upstream_timeout in time', async () => {
@@ -76,8 +106,9 @@ it('an answer cut off mid-body is a failed connection: a change is not repeated'
   expect(s.fake.apiRequests()).toHaveLength(1);
 });
 
-it('a refused connection (nothing sent) is retried even for a change, and reported as unreachable', async () => {
+it('a refused connection (nothing sent) is retried even for a change, and reported as unreachable, not as maybe applied', async () => {
   const port = await freePort();
   const err = await post(transport(500, `http://127.0.0.1:${port}`)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamError);
+  expect((err as Error).message).toBe('could not reach the Twilio REST API (ECONNREFUSED)');
 });
