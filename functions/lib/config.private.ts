@@ -59,6 +59,15 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A comma-separated setting as a list; blank items dropped. */
+function list(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** A base URL override: https anywhere, plain http only to this machine. */
@@ -83,6 +92,35 @@ const baseUrl = optionalText.pipe(
     .transform((v) => v?.replace(/\/+$/, '')),
 );
 
+/**
+ * Browser origins for CORS, comma-separated. Each must be exactly an origin (scheme, host and
+ * port, as a browser sends it in `Origin`); `*` and anything else are refused, so a typo can
+ * never widen CORS or silently break it.
+ */
+function isOrigin(item: string): boolean {
+  try {
+    const url = new URL(item);
+    return /^https?:$/.test(url.protocol) && url.origin === item;
+  } catch {
+    return false;
+  }
+}
+
+const origins = optionalText.pipe(
+  z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const bad = list(v, []).find((item) => !isOrigin(item));
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of origins like https://flex.twilio.com ("${bad.slice(0, 60)}" is not one; * is not allowed)`,
+        });
+      }
+    }),
+);
+
 const EnvSchema = z.object({
   ACCOUNT_SID: sid('AC'),
   AUTH_TOKEN: optionalText.pipe(z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
@@ -90,7 +128,7 @@ const EnvSchema = z.object({
   API_SECRET: optionalText,
   TWILIO_REGION: optionalText,
   TWILIO_EDGE: optionalText,
-  ALLOWED_ORIGINS: optionalText,
+  ALLOWED_ORIGINS: origins,
   AUTH_FLEX_TOKEN: flag(true),
   AUTH_TWILIO_SIGNATURE: flag(true),
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
@@ -105,14 +143,6 @@ const EnvSchema = z.object({
   TWILIO_IAM_BASE_URL: baseUrl,
   DOMAIN_NAME: optionalText,
 });
-
-function list(value: string | undefined, fallback: string[]): string[] {
-  if (value === undefined) return fallback;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 const SETTING_NAMES = Object.keys(EnvSchema.shape);
 

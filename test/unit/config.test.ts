@@ -32,6 +32,7 @@ describe('settings', () => {
   it('reads lists and switches', () => {
     const c = load({ ...base, ALLOWED_ORIGINS: ' https://a.example , https://b.example,', AUTH_FLEX_TOKEN: 'false', CLOSE_POLICY: 'roles' });
     expect(c.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(load({ ...base, ALLOWED_ORIGINS: 'http://localhost:3000,https://x.example:8443' }).allowedOrigins).toEqual(['http://localhost:3000', 'https://x.example:8443']);
     expect(c.auth.flexToken).toBe(false);
     expect(c.closePolicy).toBe('roles');
   });
@@ -47,6 +48,12 @@ describe('settings', () => {
     ['an unknown close policy', { ...base, CLOSE_POLICY: 'anyone' }, 'CLOSE_POLICY'],
     ['plain http to another machine', { ...base, TWILIO_API_BASE_URL: 'http://10.0.0.5:8080' }, 'TWILIO_API_BASE_URL'],
     ['a base URL that is not a URL', { ...base, TWILIO_IAM_BASE_URL: 'iam' }, 'TWILIO_IAM_BASE_URL'],
+    ['ALLOWED_ORIGINS=*', { ...base, ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS'],
+    ['a wildcard among origins', { ...base, ALLOWED_ORIGINS: 'https://flex.twilio.com,*' }, 'ALLOWED_ORIGINS'],
+    ['an origin with a path', { ...base, ALLOWED_ORIGINS: 'https://flex.twilio.com/' }, 'ALLOWED_ORIGINS'],
+    ['a bare host', { ...base, ALLOWED_ORIGINS: 'flex.twilio.com' }, 'ALLOWED_ORIGINS'],
+    ['a non-web scheme', { ...base, ALLOWED_ORIGINS: 'file://x' }, 'ALLOWED_ORIGINS'],
+    ['null', { ...base, ALLOWED_ORIGINS: 'null' }, 'ALLOWED_ORIGINS'],
   ])('%s → misconfigured naming %s', (_name, env, variable) => {
     expect(failure(env)).toContain(variable);
   });
