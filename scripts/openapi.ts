@@ -95,7 +95,7 @@ export function buildDocument(api: Api, version: string): JsonSchema {
       description:
         'Read and close the channels of a Flex Interaction, for Flex plugins and Studio flows. Parameters may use the PascalCase spelling of Twilio\'s docs (InteractionSid, …) as aliases. A request with a body counts as POST.',
     },
-    servers: [{ url: 'https://{domain}', variables: { domain: { default: 'flex-interaction-channels-1234-dev.twil.io' } } }, { url: 'http://localhost:3000' }],
+    servers: [{ url: 'https://{domain}', variables: { domain: { default: 'flex-interaction-channels-1234-dev.twil.io' } } }, { url: 'http://127.0.0.1:3300' }],
     security: [{ flexToken: [] }, { accountCredentials: [] }, { twilioSignature: [] }],
     paths,
     components: {

@@ -2,7 +2,7 @@
  * The product as users run it: the real twilio-run server over real HTTP, the real `twilio`
  * helper, Twilio faked only where the network leaves the machine (FakeTwilio on loopback).
  * Called the way a Flex plugin (fetch, Flex token, Origin) and Studio (signed form POST,
- * Basic account credentials) call it, in both local server modes.
+ * Basic account credentials) call it, through the local gateway, warm and cold.
  */
 import twilio from 'twilio';
 import { startSeededFake, type Seeded } from '../support/fake';
@@ -14,9 +14,9 @@ jest.setTimeout(60_000);
 const FLEX = 'https://flex.twilio.com';
 
 describe.each([
-  ['one process per request (twilio-run default)', true],
-  ['one warm process (--no-fork-process)', false],
-])('through twilio-run: %s', (_mode, fork) => {
+  ['one warm container', false],
+  ['a cold start on every request (twilio-run, one process per request)', true],
+])('through the gateway and twilio-run: %s', (_mode, cold) => {
   let s: Seeded;
   let server: Running;
   const responses: string[] = [];
@@ -32,7 +32,7 @@ describe.each([
         ALLOWED_ORIGINS: FLEX,
         REQUEST_DEADLINE_MS: '2000',
       },
-      { fork },
+      { cold },
     );
   });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   s = await startSeededFake();
   server = await startFunctions(
     { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, TWILIO_API_BASE_URL: s.baseUrl, TWILIO_IAM_BASE_URL: s.baseUrl },
-    { fork: false },
+    {},
   );
 });
 afterAll(async () => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
       TWILIO_API_BASE_URL: prism.url,
       TWILIO_IAM_BASE_URL: iam.baseUrl,
     },
-    { fork: false },
+    {},
   );
 });
 

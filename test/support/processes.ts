@@ -1,16 +1,15 @@
 /**
- * Real processes for end-to-end tests: the `twilio-run` server over the built functions, and
+ * Real processes for end-to-end tests: the functions behind the local gateway, and
  * Prism serving Twilio's OpenAPI description. Each listens on a free loopback port, is waited
  * for over HTTP, and keeps everything it printed (checked for secrets by the suites).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/runtime-shim';
-import { freePort, spawnTwilioRun, writeServerEnv } from '../../scripts/twilio-run';
+import { startLocalPlatform, type LocalPlatform } from '../../gateway/local-platform';
+import { freePort } from '../../gateway/twilio-run';
 
 export { freePort, ROOT };
-
-
 
 export interface Running {
   url: string;
@@ -64,17 +63,17 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Start `twilio-run` over dist/functions with these settings. `fork: true` is twilio-run's
- * default (one process per request); `fork: false` is one long-lived process with no reloads,
- * like a warm Functions container.
+ * The functions with these settings, as deployed: twilio-run behind the local gateway (the
+ * only address the tests call). `cold: true` starts a process per request (twilio-run's
+ * default); otherwise one long-lived process with no reloads, like a warm Functions container.
  */
-export async function startFunctions(settings: Record<string, string>, options: { fork: boolean }): Promise<Running> {
-  const port = await freePort();
-  const child = spawnTwilioRun({ port, envFile: writeServerEnv(settings), warm: !options.fork, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = collect(child);
-  const url = `http://localhost:${port}`;
-  await waitForHttp(`${url}/__ready`, child, output, 30_000);
-  return { url, output, stop: () => stopProcess(child) };
+export async function startFunctions(
+  settings: Record<string, string>,
+  options: { cold?: boolean; functionsFolder?: string; assetsFolder?: string; functionTimeoutMs?: number; publicOrigin?: string } = {},
+): Promise<Running & { platform: LocalPlatform }> {
+  const output: string[] = [];
+  const platform = await startLocalPlatform({ settings, ...options, onOutput: (text) => output.push(text) });
+  return { url: platform.url, output, stop: platform.stop, platform };
 }
 
 /** Prism mocking Twilio's Flex API from its OpenAPI description; request violations are errors. */

@@ -3,7 +3,7 @@
  * @seriousme/openapi-schema-validator) and describes exactly the three functions.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../../functions/lib/api.private';
@@ -13,7 +13,8 @@ const ROOT = join(__dirname, '..', '..');
 const doc = buildDocument(api, '0.0.0-test') as any;
 
 function validate(document: object): { valid: boolean; errors?: unknown[] } {
-  const file = join(mkdtempSync(join(tmpdir(), 'fic-oas-')), 'openapi.json');
+  const dir = mkdtempSync(join(tmpdir(), 'fic-oas-'));
+  const file = join(dir, 'openapi.json');
   writeFileSync(file, JSON.stringify(document));
   const cli = join(ROOT, 'node_modules', '@seriousme', 'openapi-schema-validator', 'bin', 'validate-api-cli.js');
   try {
@@ -21,6 +22,8 @@ function validate(document: object): { valid: boolean; errors?: unknown[] } {
   } catch (err) {
     // The CLI exits non-zero for an invalid document, still printing its verdict.
     return JSON.parse(String((err as { stdout?: string }).stdout));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
