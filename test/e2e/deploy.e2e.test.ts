@@ -1,66 +1,222 @@
 /**
- * Deploy readiness, offline: the Serverless Toolkit's own file discovery (what
- * `twilio serverless:deploy` uses) over the build output finds exactly what should deploy, and
- * package.json's runtime dependencies are exactly what the functions load.
+ * `npm run deploy`, offline: the real deploy (the Serverless Toolkit's API client, our checks
+ * and the variable sync) against a stateful stand-in of Twilio's Serverless API, reached over
+ * HTTPS through a proxy on loopback (test/support/fake-serverless.ts). It runs in a copy of the
+ * project, so that its clean build never touches the dist/ the other suites are serving.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { FakeServerless } from '../support/fake-serverless';
 import { ROOT } from '../support/processes';
+import * as f from '../support/fixtures';
 
-const rc = JSON.parse(
-  readFileSync(join(ROOT, '.twilioserverlessrc'), 'utf8')
-    .split('\n')
-    .filter((l) => !l.trim().startsWith('//'))
-    .join('\n'),
-);
+jest.setTimeout(180_000);
+
+const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-it('.twilioserverlessrc points the toolkit at the compiled functions, the assets and Node 20', () => {
-  expect(rc).toMatchObject({ functionsFolder: 'dist/functions', assetsFolder: 'assets', runtime: 'node20' });
-});
+let copy: string;
+let fake: FakeServerless;
+let network: Record<string, string>;
 
-it('finds exactly the three public functions, the library as private, and the OpenAPI asset', async () => {
-  const { functions, assets } = await getListOfFunctionsAndAssets(ROOT, {
-    functionsFolderNames: [rc.functionsFolder],
-    assetsFolderNames: [rc.assetsFolder],
-  });
-  const publicOnes = functions.filter((fn) => fn.access === 'public').map((fn) => fn.name).sort();
-  expect(publicOnes).toEqual(['/close-channel', '/get-channel', '/list-channels']);
-  const privateOnes = functions.filter((fn) => fn.access === 'private').map((fn) => fn.name);
-  const libFiles = readdirSync(join(ROOT, 'dist', 'functions', 'lib')).filter((file) => file.endsWith('.private.js'));
-  expect(privateOnes.sort()).toEqual(libFiles.map((file) => `/lib/${file.replace('.private.js', '')}`).sort());
-  expect(functions.filter((fn) => fn.access === 'protected')).toEqual([]);
-  expect(assets.map((a) => [a.name, a.access])).toEqual([['/openapi.json', 'public']]);
-});
+const SETTINGS = {
+  ACCOUNT_SID: f.ACCOUNT_SID,
+  AUTH_TOKEN: f.AUTH_TOKEN,
+  API_KEY: f.API_KEY,
+  API_SECRET: f.API_SECRET,
+  ALLOWED_ORIGINS: 'https://flex.twilio.com',
+  CLOSE_POLICY: 'off',
+};
 
-/** Every bare module the compiled functions require. */
-function requiredPackages(dir: string, found = new Set<string>()): Set<string> {
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) requiredPackages(path, found);
-    else if (entry.endsWith('.js')) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/require\(["']([^"'.][^"']*)["']\)/g)) {
-        const spec = m[1]!;
-        if (spec.startsWith('node:')) continue;
-        found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
-      }
-    }
-  }
-  return found;
+function writeSettings(settings: Record<string, string>): string {
+  const file = join(copy, '.env');
+  writeFileSync(file, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n'));
+  return file;
 }
 
-it('package.json dependencies are exactly what the functions load at run time (plus the runtime pin)', () => {
-  const used = [...requiredPackages(join(ROOT, 'dist', 'functions'))].sort();
-  expect(used).toEqual(['twilio', 'zod']);
-  expect(Object.keys(pkg.dependencies).sort()).toEqual(['@twilio/runtime-handler', 'twilio', 'zod']);
-  // The runtime handler is pinned exactly (twilio-run refuses a range).
-  expect(pkg.dependencies['@twilio/runtime-handler']).toMatch(/^\d+\.\d+\.\d+$/);
+/** `npm run deploy` (or, with `built`, the deploy step alone) in the copy; never throws. */
+async function deploy(args: string[] = [], options: { built?: boolean } = {}): Promise<{ code: number; output: string }> {
+  const [command, commandArgs] = options.built
+    ? [process.execPath, [join(copy, 'dist', 'deploy', 'deploy.js'), ...args]]
+    : ['npm', ['run', '--silent', 'deploy', ...(args.length ? ['--', ...args] : [])]];
+  try {
+    const { stdout, stderr } = await run(command, commandArgs as string[], { cwd: copy, env: { ...process.env, ...network, ENV_FILE: join(copy, '.env') }, maxBuffer: 8 << 20 });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  copy = mkdtempSync(join(tmpdir(), 'fic-deploy-'));
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const file of files) {
+    if (file.startsWith('.ci/')) continue;
+    try {
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      cpSync(join(ROOT, file), join(copy, file));
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err; // deleted in the working tree
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  fake = new FakeServerless({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
+  network = await fake.start();
 });
 
-it('npm run deploy deploys the compiled folders with the Node 20 runtime', () => {
-  expect(pkg.scripts.deploy).toContain('npm run build');
-  expect(pkg.scripts.deploy).toContain('--functions-folder dist/functions');
-  expect(pkg.scripts.deploy).toContain('--assets-folder assets');
-  expect(pkg.scripts.deploy).toContain('--runtime node20');
+afterAll(async () => {
+  await fake?.stop();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+describe('the first deploy', () => {
+  let output: string;
+
+  beforeAll(async () => {
+    writeSettings(SETTINGS);
+    // A function left in dist/ by a rename: the clean build must not let it ship.
+    mkdirSync(join(copy, 'dist', 'functions'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'functions', 'renamed-away.js'), 'exports.handler = (c, e, cb) => cb(null, "stale");');
+    const r = await deploy();
+    output = r.output;
+    if (r.code !== 0) throw new Error(`deploy failed:\n${output}`);
+  });
+
+  const deployed = () => {
+    const environment = fake.environments[0]!;
+    return { environment, ...fake.deployed(environment.sid)! };
+  };
+
+  it('uploads exactly the public and protected functions we mean, and every library module as private', () => {
+    const { functions } = deployed();
+    const paths = (visibility: string) => functions.filter((v) => v.visibility === visibility).map((v) => v.path).sort();
+    expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels']);
+    expect(paths('protected')).toEqual([]);
+    const libraryModules = readdirSync(join(ROOT, 'functions', 'lib')).map((file) => `/lib/${file.replace('.private.ts', '')}`);
+    expect(paths('private')).toEqual(libraryModules.sort());
+    expect(functions.map((v) => v.path)).not.toContain('/renamed-away');
+  });
+
+  it('uploads the OpenAPI document as the one public asset', () => {
+    const { assets } = deployed();
+    expect(assets.map((v) => [v.path, v.visibility])).toEqual([['/openapi.json', 'public']]);
+    expect(JSON.parse(assets[0]!.content).openapi).toBe('3.1.0');
+  });
+
+  it('builds on node22 with the exact dependencies of package.json', () => {
+    const { build } = deployed();
+    expect(build.runtime).toBe('node22');
+    expect(build.dependencies).toEqual(Object.entries(pkg.dependencies).map(([name, version]) => ({ name, version })));
+    for (const { version } of build.dependencies) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('sets the variables of the settings file, never the account credentials, and prints no value', () => {
+    const { environment } = deployed();
+    expect(fake.variablesOf(environment.sid)).toEqual({
+      API_KEY: f.API_KEY,
+      API_SECRET: f.API_SECRET,
+      ALLOWED_ORIGINS: 'https://flex.twilio.com',
+      CLOSE_POLICY: 'off',
+    });
+    expect(fake.services[0]!.include_credentials).toBe(true);
+    expect(output).toContain('set: ALLOWED_ORIGINS, API_KEY, API_SECRET, CLOSE_POLICY');
+    expect(output).toContain('API_KEY and API_SECRET are service variables');
+    for (const secret of [f.AUTH_TOKEN, f.API_SECRET, f.API_KEY]) expect(output).not.toContain(secret);
+    expect(output).toContain(`Deployed to https://${environment.domain_name}`);
+  });
+
+  describe('then', () => {
+    it('--dry-run shows a removed setting and changes nothing', async () => {
+      const { CLOSE_POLICY: _off, ...rest } = SETTINGS;
+      writeSettings({ ...rest, ALLOWED_ORIGINS: 'https://flex.twilio.com,https://example.com' });
+      const before = fake.writes().length;
+      const r = await deploy(['--dry-run'], { built: true });
+      expect(r.code).toBe(0);
+      expect(r.output).toContain('changed: ALLOWED_ORIGINS');
+      expect(r.output).toContain('removed: CLOSE_POLICY');
+      expect(fake.writes()).toHaveLength(before);
+    });
+
+    it('a second deploy after removing a setting removes the variable from the service', async () => {
+      const { CLOSE_POLICY: _off, ...rest } = SETTINGS;
+      writeSettings(rest);
+      const r = await deploy();
+      expect(r.code).toBe(0);
+      expect(r.output).toContain('removed: CLOSE_POLICY');
+      const environment = fake.environments[0]!;
+      expect(fake.environments).toHaveLength(1);
+      expect(fake.variablesOf(environment.sid)).not.toHaveProperty('CLOSE_POLICY');
+      expect(fake.variablesOf(environment.sid)).toHaveProperty('ALLOWED_ORIGINS');
+    });
+
+    it('an empty value counts as removed', async () => {
+      writeSettings({ ...SETTINGS, CLOSE_POLICY: '', ALLOWED_ORIGINS: '' });
+      const r = await deploy([], { built: true });
+      expect(r.code).toBe(0);
+      expect(fake.variablesOf(fake.environments[0]!.sid)).not.toHaveProperty('ALLOWED_ORIGINS');
+    });
+  });
+});
+
+describe('refuses before anything is sent', () => {
+  beforeAll(async () => {
+    await run('npm', ['run', '--silent', 'build'], { cwd: copy });
+  });
+
+  async function refused(args: string[] = []): Promise<string> {
+    const before = fake.calls.length;
+    const r = await deploy(args, { built: true });
+    expect(r.code).toBe(1);
+    expect(fake.calls).toHaveLength(before);
+    return r.output;
+  }
+
+  it.each(['TWILIO_API_BASE_URL', 'TWILIO_IAM_BASE_URL'])('a settings file with %s (sandbox and tests only)', async (key) => {
+    writeSettings({ ...SETTINGS, [key]: 'https://elsewhere.example' });
+    expect(await refused()).toContain(`${key} is for the sandbox and tests only`);
+  });
+
+  it('settings the functions would reject', async () => {
+    writeSettings({ ...SETTINGS, CLOSE_POLICY: 'anyone' });
+    expect(await refused()).toContain('CLOSE_POLICY');
+  });
+
+  it('a compiled function that comes from no source file', async () => {
+    writeSettings(SETTINGS);
+    const stale = join(copy, 'dist', 'functions', 'old-name.js');
+    writeFileSync(stale, 'exports.handler = () => undefined;');
+    try {
+      expect(await refused()).toContain('dist/functions/old-name.js');
+    } finally {
+      rmSync(stale);
+    }
+  });
+
+  it('an asset that is neither generated nor committed', async () => {
+    writeSettings(SETTINGS);
+    const stray = join(copy, 'assets', 'notes.txt');
+    writeFileSync(stray, 'not for the public');
+    try {
+      expect(await refused()).toContain('assets/notes.txt');
+    } finally {
+      rmSync(stray);
+    }
+  });
+
+  it('a runtime dependency given as a range', async () => {
+    writeSettings(SETTINGS);
+    const file = join(copy, 'package.json');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(`"twilio": "${pkg.dependencies.twilio}"`, `"twilio": "^${pkg.dependencies.twilio}"`));
+    try {
+      expect(await refused()).toContain(`twilio@^${pkg.dependencies.twilio}`);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 });

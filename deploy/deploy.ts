@@ -1,0 +1,162 @@
+/**
+ * `npm run deploy [-- --dry-run] [--environment dev]`: deploy exactly what was built and tested,
+ * with the Serverless Toolkit's own API client (the engine behind `twilio serverless:deploy`),
+ * and make the service's variables equal to the settings file.
+ *
+ * Before anything is uploaded it refuses: a compiled function or an asset that comes from no
+ * source file; a runtime dependency given as a range; a setting meant for the sandbox and
+ * tests; settings the functions' own parser rejects. After the toolkit's deploy it removes the
+ * variables the settings file no longer holds. It prints names, never values. `--dry-run` reads
+ * the service and prints the same plan, changing nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { TwilioServerlessApiClient } from '@twilio-labs/serverless-api';
+import { findServiceSid } from '@twilio-labs/serverless-api/dist/api/services';
+import { getEnvironmentFromSuffix } from '@twilio-labs/serverless-api/dist/api/environments';
+import { deleteEnvironmentVariable, listVariablesForEnvironment } from '@twilio-labs/serverless-api/dist/api/variables';
+import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
+import { loadLib, ROOT } from '../scripts/runtime-shim';
+import { rangedDependencies, readServerlessRc } from './project';
+import { strayFiles } from './sources';
+import { describePlan, planVariables, RefusedSettingError } from './variables';
+
+function fail(message: string): never {
+  process.stderr.write(`Cannot deploy: ${message}\n`);
+  process.exit(1);
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function readSettings(path: string): Record<string, string> {
+  if (!existsSync(path)) fail(`there is no settings file at ${path} (copy .env.example to .env and fill it in, or set ENV_FILE)`);
+  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+}
+
+/** Who signs the deploy: the account's auth token, or an API key of the account. */
+function deployCredentials(env: Record<string, string>): { username: string; password: string } {
+  if (!env.ACCOUNT_SID) fail('ACCOUNT_SID is not set');
+  if (env.AUTH_TOKEN) return { username: env.ACCOUNT_SID, password: env.AUTH_TOKEN };
+  if (env.API_KEY && env.API_SECRET) return { username: env.API_KEY, password: env.API_SECRET };
+  fail('set AUTH_TOKEN, or API_KEY and API_SECRET, to sign the deploy');
+}
+
+/** The functions' own settings parser, as the deployed service will run it. */
+function checkSettings(env: Record<string, string>): void {
+  const { loadConfig } = loadLib<typeof import('../functions/lib/config.private')>('config');
+  const nonEmpty = Object.fromEntries(Object.entries(env).filter(([, v]) => v.trim() !== ''));
+  try {
+    loadConfig({ ...nonEmpty, DOMAIN_NAME: 'example.twil.io' } as never);
+  } catch (err) {
+    fail(`${(err as Error).message}`);
+  }
+}
+
+function committedFiles(): Set<string> {
+  try {
+    return new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const dryRun = args.includes('--dry-run');
+  const environment = option(args, '--environment') ?? 'dev';
+  const envPath = process.env.ENV_FILE ?? join(ROOT, '.env');
+  const settings = readSettings(envPath);
+  const rc = readServerlessRc();
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  let plan;
+  try {
+    plan = planVariables(settings, {});
+  } catch (err) {
+    if (err instanceof RefusedSettingError) fail(err.message);
+    throw err;
+  }
+  checkSettings(settings);
+  const ranged = rangedDependencies(pkg.dependencies);
+  if (ranged.length > 0) fail(`runtime dependencies must be exact versions (Twilio installs them from package.json, not from the lockfile): ${ranged.join(', ')}`);
+
+  const { functions, assets } = await getListOfFunctionsAndAssets(ROOT, {
+    functionsFolderNames: [rc.functionsFolder],
+    assetsFolderNames: [rc.assetsFolder],
+  });
+  const strays = strayFiles(
+    ROOT,
+    functions.map((f) => f.filePath),
+    assets.map((a) => a.filePath),
+    committedFiles(),
+  );
+  if (strays.functions.length + strays.assets.length > 0) {
+    fail(`these files come from no source file of the project; run npm run build (it starts from an empty dist/) or remove them:\n  ${[...strays.functions, ...strays.assets].join('\n  ')}`);
+  }
+
+  const client = new TwilioServerlessApiClient(deployCredentials(settings));
+  const serviceSid = await findServiceSid(rc.serviceName, client);
+  let remote: Record<string, string> | undefined;
+  let environmentSid: string | undefined;
+  if (serviceSid !== undefined) {
+    try {
+      environmentSid = (await getEnvironmentFromSuffix(environment, serviceSid, client)).sid;
+    } catch {
+      environmentSid = undefined;
+    }
+    if (environmentSid !== undefined) {
+      remote = Object.fromEntries((await listVariablesForEnvironment(environmentSid, serviceSid, client)).map((v) => [v.key, v.value]));
+    }
+  }
+  plan = planVariables(settings, remote);
+
+  const byAccess = (access: string) => functions.filter((f) => f.access === access).map((f) => f.name).sort();
+  process.stdout.write(
+    [
+      `${dryRun ? 'Would deploy' : 'Deploying'} service "${rc.serviceName}" (${serviceSid ?? 'new'}), environment "${environment}", runtime ${rc.runtime}:`,
+      `  public functions:    ${byAccess('public').join(', ') || '-'}`,
+      `  protected functions: ${byAccess('protected').join(', ') || '-'}`,
+      `  private functions:   ${byAccess('private').length}`,
+      `  assets:              ${assets.map((a) => `${a.name} (${a.access})`).join(', ') || '-'}`,
+      `  dependencies:        ${Object.entries(pkg.dependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`,
+      `Variables (${envPath} is the whole truth: what it does not hold is removed):`,
+      ...describePlan(plan),
+      '',
+    ].join('\n'),
+  );
+  if (dryRun) return;
+
+  client.on('status-update', (e: { message: string }) => process.stdout.write(`  ${e.message}\n`));
+  const result = await client.deployProject({
+    functions,
+    assets,
+    env: plan.target,
+    pkgJson: pkg,
+    serviceName: rc.serviceName,
+    serviceSid,
+    functionsEnv: environment,
+    runtime: rc.runtime,
+    overrideExistingService: true,
+  } as never);
+
+  // The toolkit only adds and updates: take away what the settings no longer hold.
+  if (plan.removed.length > 0) {
+    const variables = await listVariablesForEnvironment(result.environmentSid, result.serviceSid, client);
+    for (const variable of variables.filter((v) => plan.removed.includes(v.key))) {
+      await deleteEnvironmentVariable(variable.sid, result.environmentSid, result.serviceSid, client);
+    }
+  }
+  process.stdout.write(`Deployed to https://${result.domain} (build ${result.buildSid}, runtime ${result.runtime}).\n`);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  // The toolkit's errors can carry request details; say what failed, never a credential.
+  process.stderr.write(`Cannot deploy: ${message.replace(/(Basic|Bearer)\s+\S+/gi, '$1 [redacted]').slice(0, 500)}\n`);
+  process.exit(1);
+});
