@@ -3,13 +3,13 @@
  * first chat channel) and a demo supervisor. Fixed SIDs and tokens, so the printed curl
  * commands work as printed.
  */
-import { FakeTwilio } from './fake-twilio';
+import { FakeTwilio, flexTokenLike } from './fake-twilio';
 
 export const DEMO = {
   accountSid: `AC${'d'.repeat(32)}`,
   authToken: 'd'.repeat(32),
-  agentToken: 'demo-agent-token',
-  supervisorToken: 'demo-supervisor-token',
+  agentToken: flexTokenLike('demo-agent'),
+  supervisorToken: flexTokenLike('demo-supervisor'),
   agentWorkerSid: `WK${'a'.repeat(32)}`,
   supervisorWorkerSid: `WK${'b'.repeat(32)}`,
   interactions: [

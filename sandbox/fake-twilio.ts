@@ -410,3 +410,13 @@ export class FakeTwilio {
     });
   }
 }
+
+/**
+ * A string shaped like a Flex token: a JWE in compact form with `"alg":"dir"` (header, empty
+ * key, IV, ciphertext, tag), its parts made from `label`. It encrypts nothing: only IAM (here,
+ * this fake) says whether it is valid, which is all the functions ask.
+ */
+export function flexTokenLike(label: string): string {
+  const b64 = (text: string) => Buffer.from(text).toString('base64url');
+  return [b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'fake' })), '', b64(`iv-${label}`), b64(`ciphertext of ${label}`), b64(`tag-${label}`)].join('.');
+}

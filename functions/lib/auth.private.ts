@@ -120,7 +120,6 @@ export async function authenticate(req: AuthRequest, config: Config, validator?:
 
   const token = flexToken(headers, req.params);
   if (config.auth.flexToken && token !== undefined) {
-    if (token.length > 8192) throw new errors.UnauthorizedError();
     const who = await (validator ?? flexTokens.flexTokenValidator(config)).validate(token);
     if (who !== undefined) return { kind: 'flex-token', ...who };
   }

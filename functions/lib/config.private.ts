@@ -30,6 +30,8 @@ export interface Config {
   iamTimeoutMs: number;
   tokenCacheMaxTtlMs: number;
   tokenCacheSize: number;
+  /** Most Flex token validations one container asks IAM at once. */
+  iamMaxConcurrent: number;
   /** Where the Twilio REST API and IAM are; only changed for the sandbox and tests. */
   apiBaseUrl?: string;
   iamBaseUrl?: string;
@@ -139,6 +141,7 @@ const EnvSchema = z.object({
   IAM_TIMEOUT_MS: integer(3000, 100, 9500),
   TOKEN_CACHE_MAX_TTL_MS: integer(300_000, 0, 3_600_000),
   TOKEN_CACHE_SIZE: integer(1000, 0, 100_000),
+  IAM_MAX_CONCURRENT: integer(20, 1, 1000),
   TWILIO_API_BASE_URL: baseUrl,
   TWILIO_IAM_BASE_URL: baseUrl,
   DOMAIN_NAME: optionalText,
@@ -212,6 +215,7 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     iamTimeoutMs: e.IAM_TIMEOUT_MS,
     tokenCacheMaxTtlMs: e.TOKEN_CACHE_MAX_TTL_MS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    iamMaxConcurrent: e.IAM_MAX_CONCURRENT,
     apiBaseUrl: e.TWILIO_API_BASE_URL,
     iamBaseUrl: e.TWILIO_IAM_BASE_URL,
     publicBaseUrl: `https://${e.DOMAIN_NAME ?? 'localhost'}`,

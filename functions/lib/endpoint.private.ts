@@ -19,9 +19,6 @@ const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof imp
 const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
 const twilio = require(Runtime.getFunctions()['lib/twilio']!.path) as typeof import('./twilio.private');
 
-/** No valid request comes anywhere near this; larger parameters are refused before parsing. */
-export const MAX_PARAMS_BYTES = 16 * 1024;
-
 export interface Work<P> {
   params: P;
   caller: Caller;
@@ -40,25 +37,6 @@ export interface EndpointSpec<S extends z.ZodObject> {
 
 export type Handler = (context: Context<Record<string, unknown>>, event: RuntimeEvent, callback: ServerlessCallback) => Promise<void>;
 
-function approximateSize(value: unknown, budget: number): number {
-  // Stops counting once over budget, so a huge body costs little more than the budget.
-  let size = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0 && size <= budget) {
-    const v = stack.pop();
-    if (typeof v === 'string') size += v.length;
-    else if (Array.isArray(v)) stack.push(...v.slice(0, budget));
-    else if (typeof v === 'object' && v !== null) {
-      for (const [k, item] of Object.entries(v)) {
-        size += k.length;
-        stack.push(item);
-        if (size > budget) break;
-      }
-    } else size += 8;
-  }
-  return size;
-}
-
 async function handle<S extends z.ZodObject>(
   spec: EndpointSpec<S>,
   context: Context<Record<string, unknown>>,
@@ -73,7 +51,7 @@ async function handle<S extends z.ZodObject>(
   if (!spec.methods.includes(method)) throw new errors.MethodNotAllowedError(spec.methods);
 
   const raw = http.readParams(event);
-  if (approximateSize(raw, MAX_PARAMS_BYTES) > MAX_PARAMS_BYTES) throw new errors.PayloadTooLargeError(MAX_PARAMS_BYTES);
+  params.assertBounds(raw);
 
   const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
   if (!auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();

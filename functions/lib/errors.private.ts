@@ -113,9 +113,13 @@ export class PayloadTooLargeError extends HttpError {
 export class RateLimitedError extends HttpError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number, twilio: { twilioCode?: number; moreInfo?: string } = {}) {
+  constructor(
+    retryAfterSeconds: number,
+    twilio: { twilioCode?: number; moreInfo?: string } = {},
+    message = 'Twilio is rate limiting this account; retry later',
+  ) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(429, 'rate_limited', 'Twilio is rate limiting this account; retry later', {
+    super(429, 'rate_limited', message, {
       ...twilio,
       headers: { 'Retry-After': String(seconds) },
     });

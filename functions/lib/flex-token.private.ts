@@ -6,6 +6,16 @@
  * seconds only, and an IAM failure (unreachable, 5xx, timeout) not at all. The cache is keyed
  * by a SHA-256 of the token, never the token, bounded in size (least recently used goes first),
  * and concurrent first calls with one token share one validation.
+ *
+ * Unauthenticated traffic must not be able to drive IAM (our account's rate limits) or push real
+ * agents out of the cache, so:
+ * - a string that is not shaped like a Flex token is refused without asking IAM ("Flex user
+ *   tokens are JSON Web Encryption (JWE) tokens", Flex User Token API docs; a signed JWT is also
+ *   let through to IAM), and so is a signed JWT whose own `exp` has passed: local inspection
+ *   only ever refuses, IAM alone accepts;
+ * - "not valid" answers live in a cache of their own, so a flood of junk cannot evict a valid one;
+ * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that the caller gets
+ *   429 with Retry-After instead of a queue without end.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -37,10 +47,47 @@ const IamAnswer = z.object({
 
 type Verdict = { valid: true; who: FlexIdentity } | { valid: false };
 
+/** Longest token we look at; Flex tokens are about 1 KiB. */
+export const MAX_TOKEN_LENGTH = 8192;
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
+  if (segment.length === 0 || !BASE64URL.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Could this be a Flex token? A JWE in compact form (five base64url parts; the header names
+ * `alg` and `enc`; with `"alg":"dir"` the key part is empty) or a JWS (three parts; the header
+ * names `alg`, the payload is JSON). For a JWS whose `exp` (seconds) has passed: false. A JWE's
+ * claims are encrypted, so its expiry is IAM's to tell. True never means valid.
+ */
+export function mayBeFlexToken(token: string, nowMs: number): boolean {
+  if (token.length > MAX_TOKEN_LENGTH) return false;
+  const parts = token.split('.');
+  const header = decodeJsonSegment(parts[0] ?? '');
+  if (header === undefined || typeof header.alg !== 'string') return false;
+  if (parts.length === 5) {
+    return typeof header.enc === 'string' && parts.slice(1).every((p) => BASE64URL.test(p)) && parts.slice(2).every((p) => p.length > 0);
+  }
+  if (parts.length === 3) {
+    const payload = decodeJsonSegment(parts[1]!);
+    if (payload === undefined || !BASE64URL.test(parts[2]!)) return false;
+    return !(typeof payload.exp === 'number' && payload.exp * 1000 <= nowMs);
+  }
+  return false;
+}
+
 /** Keep a valid answer until this long before the token expires. */
 const EXPIRY_MARGIN_MS = 30_000;
 /** Keep an invalid answer this long (a typo'd token is not re-validated in a loop). */
-const INVALID_TTL_MS = 5_000;
+export const INVALID_TTL_MS = 5_000;
 
 /** The IAM host for a Twilio region, as Flex does: only stage and dev realms differ. */
 export function iamBaseUrl(region: string | undefined): string {
@@ -94,11 +141,16 @@ export interface ValidatorOptions {
   fallbackDeadlineMs: number;
   maxTtlMs: number;
   cacheSize: number;
+  /** Most validations asked of IAM at once; the next one is refused with 429. */
+  maxConcurrent: number;
   now?: () => number;
 }
 
 export class FlexTokenValidator {
+  /** Valid answers only: nothing an unauthenticated caller sends can evict them. */
   private readonly cache: Lru;
+  /** "Not valid" answers, kept apart. */
+  private readonly invalid: Lru;
   private readonly inFlight = new Map<string, Promise<Verdict>>();
   private readonly transport: import('./transport.private').Transport;
   private readonly now: () => number;
@@ -107,6 +159,7 @@ export class FlexTokenValidator {
 
   constructor(private readonly options: ValidatorOptions) {
     this.cache = new Lru(options.cacheSize);
+    this.invalid = new Lru(options.cacheSize);
     this.now = options.now ?? Date.now;
     this.transport = new transports.Transport({
       service: 'Twilio IAM',
@@ -122,16 +175,22 @@ export class FlexTokenValidator {
   }
 
   /**
-   * The identity behind `token`, or `undefined` if IAM says it is not valid. Throws an
-   * `HttpError` (502/504) when IAM could not be asked: a token we could not check is not a bad one.
+   * The identity behind `token`, or `undefined` if it is not valid (by its shape, or by IAM).
+   * Throws an `HttpError` when IAM could not be asked (502/504: a token we could not check is
+   * not a bad one), or when too many validations are under way already (429).
    */
   async validate(token: string): Promise<FlexIdentity | undefined> {
+    const now = this.now();
+    if (!mayBeFlexToken(token, now)) return undefined;
     const key = hashToken(token);
-    const hit = this.cache.get(key, this.now());
+    const hit = this.cache.get(key, now) ?? this.invalid.get(key, now);
     if (hit !== undefined) return hit.verdict.valid ? hit.verdict.who : undefined;
 
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
+      if (this.inFlight.size >= this.options.maxConcurrent) {
+        throw new errors.RateLimitedError(1, {}, 'too many Flex token validations are under way; retry shortly');
+      }
       pending = this.askIam(token).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
       pending.then(
@@ -150,7 +209,7 @@ export class FlexTokenValidator {
       until = now + this.options.maxTtlMs;
       if (verdict.who.expiresAt !== undefined) until = Math.min(until, verdict.who.expiresAt - EXPIRY_MARGIN_MS);
     }
-    if (until > now) this.cache.set(key, { verdict, until });
+    if (until > now) (verdict.valid ? this.cache : this.invalid).set(key, { verdict, until });
   }
 
   private async askIam(token: string): Promise<Verdict> {
@@ -201,7 +260,7 @@ let shared: { key: string; validator: FlexTokenValidator } | undefined;
 export function flexTokenValidator(config: Config): FlexTokenValidator {
   const { username, password } = configs.twilioCredentials(config);
   const baseUrl = config.iamBaseUrl ?? iamBaseUrl(config.region);
-  const key = [config.accountSid, username, password, baseUrl, config.iamTimeoutMs, config.tokenCacheMaxTtlMs, config.tokenCacheSize].join('|');
+  const key = [config.accountSid, username, password, baseUrl, config.iamTimeoutMs, config.tokenCacheMaxTtlMs, config.tokenCacheSize, config.iamMaxConcurrent].join('|');
   if (shared?.key !== key) {
     shared = {
       key,
@@ -214,6 +273,7 @@ export function flexTokenValidator(config: Config): FlexTokenValidator {
         fallbackDeadlineMs: config.requestDeadlineMs,
         maxTtlMs: config.tokenCacheMaxTtlMs,
         cacheSize: config.tokenCacheSize,
+        maxConcurrent: config.iamMaxConcurrent,
       }),
     };
   }

@@ -85,6 +85,63 @@ export const CloseChannelParams = z
   });
 export type CloseChannelParams = z.infer<typeof CloseChannelParams>;
 
+/** No valid request comes anywhere near these; larger or deeper parameters are refused unread. */
+export const MAX_PARAMS_BYTES = 16 * 1024;
+export const MAX_PARAMS_DEPTH = 16;
+
+export type Bounds = { ok: true } | { ok: false; tooLarge: true } | { ok: false; tooLarge: false; field: string };
+
+/**
+ * Measure the parameters against the limits without recursion (an explicit stack), before
+ * anything else reads them: each string counts its length, each other value 8, each key its
+ * length, and each array or object 2 plus 1 per element, so nothing counts as free. Stops as
+ * soon as a limit is passed, so a huge body costs little more than the limit.
+ */
+export function checkBounds(params: Record<string, unknown>, maxBytes = MAX_PARAMS_BYTES, maxDepth = MAX_PARAMS_DEPTH): Bounds {
+  let size = 0;
+  const stack: Array<{ value: unknown; depth: number; field: string }> = [];
+  for (const [key, value] of Object.entries(params)) {
+    size += key.length;
+    stack.push({ value, depth: 1, field: key });
+  }
+  while (stack.length > 0) {
+    if (size > maxBytes) return { ok: false, tooLarge: true };
+    const { value, depth, field } = stack.pop()!;
+    if (typeof value === 'string') {
+      size += value.length;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) {
+      size += 8;
+      continue;
+    }
+    if (depth >= maxDepth) return { ok: false, tooLarge: false, field };
+    size += 2;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length && size <= maxBytes; i++) {
+        size += 1;
+        stack.push({ value: value[i], depth: depth + 1, field });
+      }
+    } else {
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        size += key.length + 1;
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, field });
+        if (size > maxBytes) break;
+      }
+    }
+  }
+  return size > maxBytes ? { ok: false, tooLarge: true } : { ok: true };
+}
+
+/** Throw 413 or 400 (naming the field) when the parameters are over the bounds. */
+export function assertBounds(params: Record<string, unknown>): void {
+  const bounds = checkBounds(params);
+  if (bounds.ok) return;
+  if (bounds.tooLarge) throw new errors.PayloadTooLargeError(MAX_PARAMS_BYTES);
+  throw errors.InvalidRequestError.field(bounds.field, `nested more than ${MAX_PARAMS_DEPTH} levels deep`);
+}
+
 /** camelCase name → PascalCase alias. */
 function alias(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);

@@ -76,6 +76,29 @@ describe.each(['/get-channel', '/list-channels', '/close-channel'])('%s', (path)
   });
 });
 
+describe.each([
+  ['without credentials', {}],
+  ['with valid credentials', { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }],
+])('bounded before anything reads the parameters, %s', (_name, auth) => {
+  const post = (body: string) => fetch(`${server.url}/close-channel`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body });
+
+  it('an array nested 5,000 deep: 400 naming the field, never a 500', async () => {
+    s.fake.clearRequests();
+    const r = await post(`{"interactionSid":"${s.interactionSid}","routing":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as any;
+    expect(body.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'routing' }] });
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('20,000 empty arrays then a 4 MB string: 413', async () => {
+    const r = await post(JSON.stringify({ interactionSid: s.interactionSid, x: [...Array(20_000).fill([]), 'y'.repeat(4_000_000)] }));
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as any).error.code).toBe('payload_too_large');
+    expect(s.fake.requests).toHaveLength(0);
+  });
+});
+
 it('a body far beyond any valid request is refused with 413, and the server keeps serving', async () => {
   s.fake.clearRequests();
   const ours = await fetch(`${server.url}/get-channel`, {

@@ -1,13 +1,18 @@
+import { flexTokenLike } from '../../sandbox/fake-twilio';
+
 /** Credentials and SIDs shared by the tests. None of them is real. */
 export const ACCOUNT_SID = `AC${'1a'.repeat(16)}`;
 export const AUTH_TOKEN = `${'5f'.repeat(16)}`;
 export const API_KEY = `SK${'2b'.repeat(16)}`;
 export const API_SECRET = 'fake-api-secret-value-for-tests-1234';
 
-export const AGENT_TOKEN = 'agent.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-agent';
-export const SUPERVISOR_TOKEN = 'supervisor.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-super';
-export const OUTSIDER_TOKEN = 'outsider.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-outsider';
-export const EXPIRED_TOKEN = 'expired.flex-token.eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0-expired';
+/** A string shaped like a Flex token (a JWE); only IAM, here the fake, knows if it is valid. */
+export const flexToken = flexTokenLike;
+
+export const AGENT_TOKEN = flexToken('agent');
+export const SUPERVISOR_TOKEN = flexToken('supervisor');
+export const OUTSIDER_TOKEN = flexToken('outsider');
+export const EXPIRED_TOKEN = flexToken('expired');
 
 export const AGENT_WORKER = `WK${'3c'.repeat(16)}`;
 export const SUPERVISOR_WORKER = `WK${'4d'.repeat(16)}`;

@@ -37,6 +37,25 @@ function get(headers: Record<string, string>, extra: Record<string, unknown> = {
 }
 
 describe('Flex token', () => {
+  it('a string that is not a Flex token gets 401 without IAM being asked', async () => {
+    for (const token of ['bogus', 'a.b.c', 'x'.repeat(100)]) {
+      const r = await get({ authorization: `Bearer ${token}` });
+      expect(r.statusCode).toBe(401);
+    }
+    expect(s.fake.iamRequests()).toHaveLength(0);
+  });
+
+  it('beyond IAM_MAX_CONCURRENT validations at once: 429 rate_limited with Retry-After, IAM not asked', async () => {
+    s.fake.inject({ kind: 'delay', ms: 300 }, (q) => q.path.endsWith('/validate'), 10);
+    const limited = settings(s.baseUrl, { IAM_MAX_CONCURRENT: '2' });
+    const answers = await Promise.all([1, 2, 3].map((i) => get({ authorization: `Bearer ${f.flexToken(`busy-${i}`)}` }, {}, limited)));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([401, 401, 429]);
+    const refused = answers.find((r) => r.statusCode === 429)!;
+    expect(refused.json.error.code).toBe('rate_limited');
+    expect(refused.headers['Retry-After']).toBe('1');
+    expect(s.fake.iamRequests()).toHaveLength(2);
+  });
+
   it('is accepted as the Token parameter', async () => {
     const r = await get({}, { Token: f.AGENT_TOKEN });
     expect(r.statusCode).toBe(200);

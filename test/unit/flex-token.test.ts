@@ -1,8 +1,8 @@
 /**
  * The IAM validation cache against FakeTwilio's IAM over real HTTP, with a controllable clock.
  */
-import { FlexTokenValidator, hashToken, iamBaseUrl } from '../../functions/lib/flex-token.private';
-import { UpstreamError } from '../../functions/lib/errors.private';
+import { FlexTokenValidator, hashToken, iamBaseUrl, INVALID_TTL_MS, MAX_TOKEN_LENGTH, mayBeFlexToken } from '../../functions/lib/flex-token.private';
+import { RateLimitedError, UpstreamError } from '../../functions/lib/errors.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import * as f from '../support/fixtures';
 
@@ -27,6 +27,7 @@ function validator(options: Partial<ConstructorParameters<typeof FlexTokenValida
     fallbackDeadlineMs: 2000,
     maxTtlMs: 300_000,
     cacheSize: 100,
+    maxConcurrent: 20,
     now: () => now,
     ...options,
   });
@@ -50,24 +51,24 @@ it('asks again once the lifetime cap has passed', async () => {
 });
 
 it('never keeps an answer past shortly before the token expires', async () => {
-  s.fake.addToken('short-lived', { identity: 'x', expiration: new Date(now + 60_000).toISOString() });
+  s.fake.addToken(f.flexToken('short-lived'), { identity: 'x', expiration: new Date(now + 60_000).toISOString() });
   const v = validator({ maxTtlMs: 3_600_000 });
-  await v.validate('short-lived');
+  await v.validate(f.flexToken('short-lived'));
   now += 25_000;
-  await v.validate('short-lived');
+  await v.validate(f.flexToken('short-lived'));
   expect(s.fake.iamRequests()).toHaveLength(1);
   now += 10_000; // 35 s in: inside the 30 s margin before expiry
-  await v.validate('short-lived');
+  await v.validate(f.flexToken('short-lived'));
   expect(s.fake.iamRequests()).toHaveLength(2);
 });
 
 it('keeps a "not valid" answer for a few seconds only', async () => {
   const v = validator();
-  expect(await v.validate('bogus')).toBeUndefined();
-  expect(await v.validate('bogus')).toBeUndefined();
+  expect(await v.validate(f.flexToken('bogus'))).toBeUndefined();
+  expect(await v.validate(f.flexToken('bogus'))).toBeUndefined();
   expect(s.fake.iamRequests()).toHaveLength(1);
   now += 6_000;
-  await v.validate('bogus');
+  await v.validate(f.flexToken('bogus'));
   expect(s.fake.iamRequests()).toHaveLength(2);
 });
 
@@ -89,19 +90,19 @@ it('shares one validation among concurrent first calls', async () => {
 
 it('is bounded in size, dropping the least recently used', async () => {
   const v = validator({ cacheSize: 3 });
-  for (const t of ['t1', 't2', 't3', 't4']) s.fake.addToken(t, { identity: t });
-  await v.validate('t1');
-  await v.validate('t2');
-  await v.validate('t3');
-  await v.validate('t1'); // t1 is now the most recently used
-  await v.validate('t4'); // evicts t2
+  for (const t of ['t1', 't2', 't3', 't4']) s.fake.addToken(f.flexToken(t), { identity: t });
+  await v.validate(f.flexToken('t1'));
+  await v.validate(f.flexToken('t2'));
+  await v.validate(f.flexToken('t3'));
+  await v.validate(f.flexToken('t1')); // t1 is now the most recently used
+  await v.validate(f.flexToken('t4')); // evicts t2
   expect(v.cacheSize).toBe(3);
   s.fake.clearRequests();
-  await v.validate('t1');
-  await v.validate('t3');
-  await v.validate('t4');
+  await v.validate(f.flexToken('t1'));
+  await v.validate(f.flexToken('t3'));
+  await v.validate(f.flexToken('t4'));
   expect(s.fake.iamRequests()).toHaveLength(0);
-  await v.validate('t2');
+  await v.validate(f.flexToken('t2'));
   expect(s.fake.iamRequests()).toHaveLength(1);
 });
 
@@ -135,5 +136,87 @@ describe('one per warm container', () => {
     expect(flexTokenValidator(config)).toBe(flexTokenValidator({ ...config }));
     const other = loadConfig({ ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: 'e'.repeat(32), TWILIO_API_BASE_URL: s.baseUrl } as never);
     expect(twilioClient(other)).not.toBe(twilioClient(config));
+  });
+});
+
+describe('what unauthenticated traffic can make us ask IAM', () => {
+  const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+  const jws = (payload: object) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.${b64('signature')}`;
+
+  it.each([
+    ['a JWE (compact, alg dir)', f.AGENT_TOKEN, true],
+    ['a JWE with an encrypted key', `${b64({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.${b64('key')}.${b64('iv')}.${b64('ct')}.${b64('tag')}`, true],
+    ['a signed JWT that has not expired', jws({ exp: Math.floor(Date.now() / 1000) + 600 }), true],
+    ['a signed JWT with no exp', jws({ sub: 'x' }), true],
+    ['a signed JWT whose exp has passed', jws({ exp: Math.floor(Date.now() / 1000) - 1 }), false],
+    ['a word', 'bogus', false],
+    ['three words', 'a.b.c', false],
+    ['a JWE header without enc', `${b64({ alg: 'dir' })}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a JWE with an empty ciphertext', `${b64({ alg: 'dir', enc: 'A256GCM' })}..${b64('iv')}..${b64('tag')}`, false],
+    ['a header that is not JSON', `${b64('not json')}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a header that is a JSON array', `${b64([1])}.${b64({})}.${b64('s')}`, false],
+    ['characters outside base64url', `${b64({ alg: 'dir', enc: 'A256GCM' })}..${b64('iv')}.c+t/.${b64('tag')}`, false],
+    ['four parts', `${b64({ alg: 'dir', enc: 'A256GCM' })}.${b64('a')}.${b64('b')}.${b64('c')}`, false],
+    ['over 8 KiB', `${f.AGENT_TOKEN}${'A'.repeat(MAX_TOKEN_LENGTH)}`, false],
+  ])('%s → %s', (_name, token, expected) => {
+    expect(mayBeFlexToken(token, Date.now())).toBe(expected);
+  });
+
+  it('a token of exactly 8 KiB is still looked at; one more character is not', () => {
+    const base = f.AGENT_TOKEN;
+    const padded = `${base}${'A'.repeat(MAX_TOKEN_LENGTH - base.length)}`;
+    expect(padded).toHaveLength(MAX_TOKEN_LENGTH);
+    expect(mayBeFlexToken(padded, Date.now())).toBe(true);
+    expect(mayBeFlexToken(`${padded}A`, Date.now())).toBe(false);
+  });
+
+  it('refuses what is not a Flex token, or a signed one past its exp, without asking IAM', async () => {
+    const v = validator();
+    expect(await v.validate('bogus')).toBeUndefined();
+    expect(await v.validate(jws({ exp: Math.floor(now / 1000) - 60 }))).toBeUndefined();
+    expect(s.fake.iamRequests()).toHaveLength(0);
+  });
+
+  it('never accepts on local inspection: a well-formed token IAM does not know is refused', async () => {
+    const v = validator();
+    expect(await v.validate(jws({ exp: Math.floor(now / 1000) + 600 }))).toBeUndefined();
+    expect(s.fake.iamRequests()).toHaveLength(1);
+  });
+
+  it('keeps "not valid" answers apart: a flood of unknown tokens cannot evict a valid one', async () => {
+    const v = validator({ cacheSize: 10 });
+    await v.validate(f.AGENT_TOKEN);
+    for (let i = 0; i < 50; i++) await v.validate(f.flexToken(`junk-${i}`));
+    s.fake.clearRequests();
+    expect(await v.validate(f.AGENT_TOKEN)).toMatchObject({ identity: 'alice' });
+    expect(s.fake.iamRequests()).toHaveLength(0);
+    expect(v.cacheSize).toBe(1);
+  });
+
+  it('keeps a "not valid" answer for exactly its few seconds', async () => {
+    const v = validator();
+    const junk = f.flexToken('junk');
+    await v.validate(junk);
+    now += INVALID_TTL_MS - 1;
+    await v.validate(junk);
+    expect(s.fake.iamRequests()).toHaveLength(1);
+    now += 1;
+    await v.validate(junk);
+    expect(s.fake.iamRequests()).toHaveLength(2);
+    expect(INVALID_TTL_MS).toBe(5_000);
+  });
+
+  it('runs at most maxConcurrent validations at once; the next is a 429 with Retry-After, not a queue', async () => {
+    const v = validator({ maxConcurrent: 3 });
+    s.fake.inject({ kind: 'delay', ms: 300 }, (q) => q.path.endsWith('/validate'), 10);
+    const slow = [1, 2, 3].map((i) => v.validate(f.flexToken(`slow-${i}`)));
+    const refused = await v.validate(f.flexToken('one-too-many')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).headers['Retry-After']).toBe('1');
+    expect((refused as RateLimitedError).message).toMatch(/too many Flex token validations/);
+    // A token already being validated joins it; a cached one needs no slot at all.
+    await Promise.all([...slow, v.validate(f.flexToken('slow-1'))]);
+    expect(s.fake.iamRequests()).toHaveLength(3);
+    expect(await v.validate(f.flexToken('another'))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { CloseChannelParams, GetChannelParams, ListChannelsParams, parseParams } from '../../functions/lib/params.private';
+import { checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../functions/lib/params.private';
 import { InvalidRequestError } from '../../functions/lib/errors.private';
 
 const KD = `KD${'a'.repeat(32)}`;
@@ -143,5 +143,47 @@ describe('close-channel parameters', () => {
   it('is not fooled by inherited property names', () => {
     const params = Object.create({ interactionSid: KD, channelSid: UO }) as Record<string, unknown>;
     expect(problemFields(() => parseParams(CloseChannelParams, params))).toEqual(['interactionSid', 'channelSid']);
+  });
+});
+
+describe('bounds: size and depth, measured without recursion', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = [];
+    for (let i = 1; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('the limits are 16 KiB and 16 levels', () => {
+    expect(MAX_PARAMS_BYTES).toBe(16 * 1024);
+    expect(MAX_PARAMS_DEPTH).toBe(16);
+  });
+
+  it('a valid request is far inside them', () => {
+    expect(checkBounds({ interactionSid: KD, channelSid: UO, routing: { status: 'closed' }, Token: 'x'.repeat(4000) })).toEqual({ ok: true });
+  });
+
+  it('strings count their length: 16 KiB passes, one more character does not', () => {
+    expect(checkBounds({ a: 'x'.repeat(MAX_PARAMS_BYTES - 1) })).toEqual({ ok: true });
+    expect(checkBounds({ a: 'x'.repeat(MAX_PARAMS_BYTES) })).toEqual({ ok: false, tooLarge: true });
+  });
+
+  it('arrays and objects count too: 20,000 empty arrays then a 4 MB string are too large', () => {
+    expect(checkBounds({ x: [...Array<unknown[]>(20_000).fill([]), 'y'.repeat(4_000_000)] })).toEqual({ ok: false, tooLarge: true });
+    expect(checkBounds({ x: Array<unknown[]>(20_000).fill([]) })).toEqual({ ok: false, tooLarge: true });
+    const manyKeys = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [String(i), null]));
+    expect(checkBounds({ x: manyKeys })).toEqual({ ok: false, tooLarge: true });
+  });
+
+  it('depth: 15 levels pass; 16 are refused, naming the top-level field; 5,000 cost no stack', () => {
+    expect(checkBounds({ routing: nested(MAX_PARAMS_DEPTH - 1) })).toEqual({ ok: true });
+    expect(checkBounds({ routing: nested(MAX_PARAMS_DEPTH) })).toEqual({ ok: false, tooLarge: false, field: 'routing' });
+    expect(checkBounds({ a: 'b', deep: nested(5000) })).toEqual({ ok: false, tooLarge: false, field: 'deep' });
+    let object: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) object = { o: object };
+    expect(checkBounds({ obj: object })).toMatchObject({ ok: false, field: 'obj' });
+  });
+
+  it('keys count their length', () => {
+    expect(checkBounds({ ['k'.repeat(MAX_PARAMS_BYTES + 1)]: '' })).toEqual({ ok: false, tooLarge: true });
   });
 });
