@@ -11,7 +11,7 @@ const { authorizeClose } = require(Runtime.getFunctions()['lib/policy']!.path) a
 export const handler = endpoint({
   ...CLOSE_CHANNEL,
   run: async ({ params, caller, config, client }) => {
-    await authorizeClose(caller, config, () => channels.participantWorkerSids(client(), params));
+    await authorizeClose(caller, config, () => channels.channelWorkers(client(), params));
     return channels.closeChannel(client(), params);
   },
 });

@@ -29,6 +29,8 @@ export interface ParticipantState {
   sid: string;
   type: 'agent' | 'customer' | 'supervisor' | 'external' | 'unknown';
   workerSid?: string;
+  /** How routing_properties names the worker: Twilio leaves the field untyped. */
+  workerKey?: 'worker_sid' | 'workerSid' | 'none';
 }
 
 export interface TokenState {
@@ -98,7 +100,7 @@ export class FakeTwilio {
 
   /** Add an interaction with channels; returns the SIDs. */
   addInteraction(
-    channels: Array<{ type?: string; status?: string; sid?: string; workers?: string[] }>,
+    channels: Array<{ type?: string; status?: string; sid?: string; workers?: string[]; workerKey?: ParticipantState['workerKey'] }>,
     interactionSid = this.nextSid('KD'),
   ): { interactionSid: string; channelSids: string[] } {
     const channelSids: string[] = [];
@@ -113,7 +115,7 @@ export class FakeTwilio {
         errorMessage: null,
       });
       const participants: ParticipantState[] = [{ sid: this.nextSid('UT'), type: 'customer' }];
-      for (const workerSid of spec.workers ?? []) participants.push({ sid: this.nextSid('UT'), type: 'agent', workerSid });
+      for (const workerSid of spec.workers ?? []) participants.push({ sid: this.nextSid('UT'), type: 'agent', workerSid, workerKey: spec.workerKey });
       this.participants.set(sid, participants);
       channelSids.push(sid);
     }
@@ -379,7 +381,12 @@ export class FakeTwilio {
       interaction_sid: interactionSid,
       type: p.type,
       routing_properties: p.workerSid
-        ? { workspace_sid: `WS${hex(1)}`, task_sid: `WT${hex(1)}`, worker_sid: p.workerSid, status: 'accepted' }
+        ? {
+            workspace_sid: `WS${hex(1)}`,
+            task_sid: `WT${hex(1)}`,
+            ...(p.workerKey === 'none' ? {} : { [p.workerKey ?? 'worker_sid']: p.workerSid }),
+            status: 'accepted',
+          }
         : null,
       url: `${API}/Interactions/${interactionSid}/Channels/${channelSid}/Participants/${p.sid}`,
     }));

@@ -114,20 +114,35 @@ export async function closeChannel(client: TwilioClient, p: CloseChannelParams):
 }
 
 const Participant = z.object({
+  type: z.string().nullish(),
   routingProperties: z.unknown().nullish(),
 });
 
-/** The worker SIDs of a channel's agent participants (`routing_properties.worker_sid`). */
-export async function participantWorkerSids(client: TwilioClient, p: GetChannelParams): Promise<string[]> {
+/** Who is on a channel, as far as the close policy needs to know. */
+export interface ChannelWorkers {
+  /** The worker SIDs of its agent participants. */
+  workerSids: string[];
+  /** Agent participants whose routing properties name no worker. */
+  agentsWithoutWorker: number;
+}
+
+/**
+ * The workers on a channel. Twilio's OpenAPI leaves `routing_properties` untyped; the worker
+ * is read from `worker_sid` (what Twilio sends) or `workerSid`.
+ */
+export async function channelWorkers(client: TwilioClient, p: GetChannelParams): Promise<ChannelWorkers> {
   const participants = await twilioCall('the channel', () =>
     client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).participants.list({ limit: 1000, pageSize: 1000 }),
   );
-  const sids: string[] = [];
+  const workers: ChannelWorkers = { workerSids: [], agentsWithoutWorker: 0 };
   for (const participant of participants) {
     const parsed = Participant.safeParse(participant);
-    const props = parsed.success ? parsed.data.routingProperties : undefined;
-    const workerSid = typeof props === 'object' && props !== null ? (props as Record<string, unknown>).worker_sid : undefined;
-    if (typeof workerSid === 'string') sids.push(workerSid);
+    if (!parsed.success) continue;
+    const props = parsed.data.routingProperties;
+    const fields = typeof props === 'object' && props !== null ? (props as Record<string, unknown>) : {};
+    const workerSid = [fields.worker_sid, fields.workerSid].find((v): v is string => typeof v === 'string' && v.length > 0);
+    if (workerSid !== undefined) workers.workerSids.push(workerSid);
+    else if (parsed.data.type === 'agent') workers.agentsWithoutWorker++;
   }
-  return sids;
+  return workers;
 }

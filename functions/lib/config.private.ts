@@ -20,6 +20,8 @@ export interface Config {
   allowedOrigins: string[];
   auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean };
   closePolicy: ClosePolicy;
+  /** Flex roles that may call the functions at all. */
+  readRoles: string[];
   /** Roles that may close any channel. */
   closeAnyRoles: string[];
   /** The whole request, Twilio retries included, must be answered within this. */
@@ -136,6 +138,7 @@ const EnvSchema = z.object({
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
   CLOSE_POLICY: z.enum(['participant', 'roles', 'off'], { message: 'must be participant, roles or off' }).default('participant'),
   CLOSE_ANY_ROLES: optionalText,
+  READ_ROLES: optionalText,
   REQUEST_DEADLINE_MS: integer(8000, 1000, 9500),
   TWILIO_CALL_TIMEOUT_MS: integer(5000, 100, 9500),
   IAM_TIMEOUT_MS: integer(3000, 100, 9500),
@@ -210,6 +213,7 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     },
     closePolicy: e.CLOSE_POLICY,
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
+    readRoles: list(e.READ_ROLES, ['agent', 'supervisor', 'admin']),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     twilioCallTimeoutMs: e.TWILIO_CALL_TIMEOUT_MS,
     iamTimeoutMs: e.IAM_TIMEOUT_MS,

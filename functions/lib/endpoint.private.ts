@@ -1,6 +1,7 @@
 /**
  * The one wrapper every function goes through, in this order:
- * settings → CORS → method → credentials present → parameters → credentials valid → the work.
+ * settings → CORS → method → size and depth → credentials present → parameters →
+ * credentials valid → role (READ_ROLES) → the work.
  * Nothing reaches Twilio (IAM included) before the parameters are valid, and nothing reaches
  * the REST API before the caller is authenticated. Every outcome is answered as JSON here.
  */
@@ -18,6 +19,7 @@ const auth = require(Runtime.getFunctions()['lib/auth']!.path) as typeof import(
 const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof import('./params.private');
 const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
 const twilio = require(Runtime.getFunctions()['lib/twilio']!.path) as typeof import('./twilio.private');
+const policy = require(Runtime.getFunctions()['lib/policy']!.path) as typeof import('./policy.private');
 
 export interface Work<P> {
   params: P;
@@ -60,6 +62,7 @@ async function handle<S extends z.ZodObject>(
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
     const caller = await auth.authenticate(authRequest, config);
+    policy.authorizeCaller(caller, config);
     return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
   });
 }

@@ -10,7 +10,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]+/gi,
   /\b(authorization|x-twilio-signature|token|password|secret|auth_?token)\b(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
   /\/\/[^/\s:@]+:[^/\s@]+@/g, // credentials in a URL
-  /\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(\.[A-Za-z0-9_-]+){0,2}\b/g, // JWT / JWE
+  /\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(\.[A-Za-z0-9_-]+){0,2}\b/g, // JWT
+  /\b[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, // JWE (Flex tokens; the key part may be empty)
   /\b[0-9a-fA-F]{32}\b/g, // bare auth tokens and API secrets
 ];
 

@@ -157,6 +157,60 @@ describe('close-channel', () => {
   });
 });
 
+describe('who may call, and who may close (as an agent, through the participant check)', () => {
+  const asToken = (token: string) => ({ authorization: `Bearer ${token}` });
+  const close = (token: string, channelSid = s.channelSid, interactionSid = s.interactionSid) =>
+    invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid, channelSid }, headers: asToken(token) });
+
+  it.each([['get-channel', getChannel], ['list-channels', listChannels], ['close-channel', closeChannel]] as const)(
+    'a guest token (no worker, no allowed role) reads nothing from %s: 403, no REST call',
+    async (name, handler) => {
+      const guest = f.flexToken('guest');
+      s.fake.addToken(guest, { identity: 'gus', roles: ['guest'] });
+      const r = await invoke(handler as never, env, { path: `/${name}`, params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: asToken(guest) });
+      expect(r.statusCode).toBe(403);
+      expect(r.json.error.code).toBe('forbidden');
+      expect(s.fake.apiRequests()).toHaveLength(0);
+    },
+  );
+
+  it('READ_ROLES is a setting', async () => {
+    const r = await invoke(getChannel, settings(s.baseUrl, { READ_ROLES: 'supervisor' }), {
+      path: '/get-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: asToken(f.AGENT_TOKEN),
+    });
+    expect(r.statusCode).toBe(403);
+  });
+
+  it('the agent on the channel closes it: participants read, then one update', async () => {
+    const r = await close(f.AGENT_TOKEN);
+    expect(r.statusCode).toBe(200);
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET', 'POST']);
+  });
+
+  it('an agent not on the channel: 403 forbidden, no update', async () => {
+    const r = await close(f.OUTSIDER_TOKEN);
+    expect(r.statusCode).toBe(403);
+    expect(r.json.error.code).toBe('forbidden');
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET']);
+  });
+
+  it('routing properties that name the worker workerSid are understood too', async () => {
+    const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER], workerKey: 'workerSid' }]);
+    expect((await close(f.AGENT_TOKEN, channelSids[0]!, interactionSid)).statusCode).toBe(200);
+  });
+
+  it('agents whose routing properties carry no worker: 403 saying so, no update', async () => {
+    const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER], workerKey: 'none' }]);
+    s.fake.clearRequests();
+    const r = await close(f.AGENT_TOKEN, channelSids[0]!, interactionSid);
+    expect(r.statusCode).toBe(403);
+    expect(r.json.error.message).toBe("this channel's participants carry no worker to match; a supervisor may close it");
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET']);
+  });
+});
+
 describe('bad input: a 400 naming the field, and nothing sent to Twilio', () => {
   it.each<[string, any, Record<string, unknown>, string]>([
     ['get-channel', getChannel, { interactionSid: 'KD1' }, 'interactionSid'],

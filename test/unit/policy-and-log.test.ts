@@ -1,4 +1,4 @@
-import { authorizeClose } from '../../functions/lib/policy.private';
+import { authorizeCaller, authorizeClose } from '../../functions/lib/policy.private';
 import { ForbiddenError } from '../../functions/lib/errors.private';
 import { describeError, scrub } from '../../functions/lib/log.private';
 import * as f from '../support/fixtures';
@@ -7,38 +7,76 @@ const agent = { kind: 'flex-token' as const, identity: 'alice', roles: ['agent']
 const supervisor = { ...agent, roles: ['agent', 'supervisor'] };
 const participant = { closePolicy: 'participant' as const, closeAnyRoles: ['supervisor', 'admin'] };
 
+/** A channel whose agents are these workers. */
+const on = (...workerSids: string[]) => ({ workerSids, agentsWithoutWorker: 0 });
+
+describe('authorizeCaller (READ_ROLES)', () => {
+  const readRoles = { readRoles: ['agent', 'supervisor', 'admin'] };
+
+  it.each([['agent'], ['supervisor'], ['admin'], ['guest', 'agent']])('lets a Flex user with %s in', (...roles) => {
+    expect(() => authorizeCaller({ ...agent, roles }, readRoles)).not.toThrow();
+  });
+
+  it.each([[['guest']], [[]], [['Agent']]])('refuses a Flex user with roles %j, naming the roles that may', (roles) => {
+    expect(() => authorizeCaller({ ...agent, roles, workerSid: undefined }, readRoles)).toThrow(ForbiddenError);
+    expect(() => authorizeCaller({ ...agent, roles }, readRoles)).toThrow('these functions need one of the Flex roles: agent, supervisor, admin');
+  });
+
+  it('Twilio-signed and account-credential callers act as the account', () => {
+    expect(() => authorizeCaller({ kind: 'twilio-signature' }, readRoles)).not.toThrow();
+    expect(() => authorizeCaller({ kind: 'account-credentials' }, readRoles)).not.toThrow();
+  });
+
+  it('follows the setting', () => {
+    expect(() => authorizeCaller({ ...agent, roles: ['guest'] }, { readRoles: ['guest'] })).not.toThrow();
+    expect(() => authorizeCaller(agent, { readRoles: ['supervisor'] })).toThrow(ForbiddenError);
+  });
+});
+
 describe('authorizeClose', () => {
+  it('when the channel\'s agents carry no worker SID, refuses with a 403 that says so (never a silent allow)', async () => {
+    const err = await authorizeClose(agent, participant, async () => ({ workerSids: [], agentsWithoutWorker: 1 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ForbiddenError);
+    expect((err as Error).message).toBe("this channel's participants carry no worker to match; a supervisor may close it");
+    expect((err as ForbiddenError).code).toBe('forbidden');
+  });
+
+  it('an agent not on a channel with no agents at all gets the ordinary refusal', async () => {
+    const err = await authorizeClose(agent, participant, async () => on()).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('only a participant of this channel or a supervisor may close it');
+  });
+
   it('lets an agent close a channel they are on', async () => {
-    await expect(authorizeClose(agent, participant, async () => [f.AGENT_WORKER])).resolves.toBeUndefined();
+    await expect(authorizeClose(agent, participant, async () => on(f.AGENT_WORKER))).resolves.toBeUndefined();
   });
 
   it('refuses an agent who is not on the channel', async () => {
-    await expect(authorizeClose(agent, participant, async () => [f.OUTSIDER_WORKER])).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeClose(agent, participant, async () => on(f.OUTSIDER_WORKER))).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('refuses an agent token with no worker', async () => {
-    await expect(authorizeClose({ ...agent, workerSid: undefined }, participant, async () => [])).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeClose({ ...agent, workerSid: undefined }, participant, async () => on())).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('lets supervisors close anything without looking at participants', async () => {
-    const lookup = jest.fn(async () => []);
+    const lookup = jest.fn(async () => on());
     await authorizeClose(supervisor, participant, lookup);
     expect(lookup).not.toHaveBeenCalled();
   });
 
   it('trusts Twilio-signed and account-credential calls as the account', async () => {
-    const lookup = jest.fn(async () => []);
+    const lookup = jest.fn(async () => on());
     await authorizeClose({ kind: 'twilio-signature' }, participant, lookup);
     await authorizeClose({ kind: 'account-credentials' }, participant, lookup);
     expect(lookup).not.toHaveBeenCalled();
   });
 
   it('under "roles", refuses agents even on their own channel', async () => {
-    await expect(authorizeClose(agent, { ...participant, closePolicy: 'roles' }, async () => [f.AGENT_WORKER])).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeClose(agent, { ...participant, closePolicy: 'roles' }, async () => on(f.AGENT_WORKER))).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('under "off", lets any authenticated caller close', async () => {
-    await expect(authorizeClose(agent, { ...participant, closePolicy: 'off' }, async () => [])).resolves.toBeUndefined();
+    await expect(authorizeClose(agent, { ...participant, closePolicy: 'off' }, async () => on())).resolves.toBeUndefined();
   });
 });
 
@@ -50,6 +88,7 @@ describe('log scrubbing', () => {
     ['credentials in a URL', `GET https://${f.ACCOUNT_SID}:${f.AUTH_TOKEN}@api.twilio.com/`, f.AUTH_TOKEN],
     ['a JSON field', `{"token":"${f.AGENT_TOKEN}"}`, f.AGENT_TOKEN],
     ['a password field', 'password=hunter2hunter2', 'hunter2hunter2'],
+    ['a bare Flex token (a JWE)', `validated ${f.AGENT_TOKEN} ok`, f.AGENT_TOKEN.split('.')[3]!],
   ])('removes %s', (_name, text, secret) => {
     expect(scrub(text)).not.toContain(secret);
   });
