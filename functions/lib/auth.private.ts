@@ -80,7 +80,8 @@ function checkSignature(signature: string, req: AuthRequest, config: Config): bo
   if (config.authToken === undefined) return false;
   const { validateRequest } = require('twilio/lib/webhooks/webhooks') as typeof import('twilio/lib/webhooks/webhooks');
   const url = `${config.publicBaseUrl}${req.path}`;
-  const params: Record<string, unknown> = {};
+  // A null-prototype copy: a signed `__proto__` parameter stays a parameter.
+  const params: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(req.params)) params[key] = value;
   if (validateRequest(config.authToken, signature, url, params)) return true;
   const query = new URLSearchParams();

@@ -1,7 +1,7 @@
 /**
  * The one wrapper every function goes through, in this order:
  * settings → CORS → method → size and depth → credentials present → parameters →
- * credentials valid → role (READ_ROLES) → the work.
+ * credentials valid (a signed request: exactly what was signed) → role (READ_ROLES) → the work.
  * Nothing reaches Twilio (IAM included) before the parameters are valid, and nothing reaches
  * the REST API before the caller is authenticated. Every outcome is answered as JSON here.
  */
@@ -62,6 +62,7 @@ async function handle<S extends z.ZodObject>(
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
     const caller = await auth.authenticate(authRequest, config);
+    if (caller.kind === 'twilio-signature') params.assertUnambiguouslySigned(spec.params, raw);
     policy.authorizeCaller(caller, config);
     return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
   });

@@ -180,3 +180,25 @@ export function parseParams<S extends z.ZodObject>(schema: S, params: Record<str
   }
   return (result as { data: z.infer<S> }).data;
 }
+
+/**
+ * For a request vouched for by its Twilio signature: act only on exactly what was signed.
+ * Twilio signs the URL plus each parameter's name and value concatenated with no separator,
+ * so one signature also fits other parameter sets (`status=inactive` + `routing=…` signs the
+ * same string as `routing=…` + `statusinactive=`). A set made only of this function's own
+ * parameters, each strictly validated and none empty, has a single reading; anything else
+ * (an unknown name, which we would otherwise ignore, or an empty value, which we would read as
+ * absent) is refused, naming the field.
+ */
+export function assertUnambiguouslySigned(schema: z.ZodObject, params: Record<string, unknown>): void {
+  const known = new Set(Object.keys(schema.shape).flatMap((field) => [field, alias(field)]));
+  const problems: import('./errors.private').FieldProblem[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (!known.has(name)) {
+      problems.push({ field: name.slice(0, 100), message: `a request signed by Twilio may carry only this function's parameters (${[...known].join(', ')})` });
+    } else if (value === '') {
+      problems.push({ field: name, message: `${name} must not be empty in a request signed by Twilio` });
+    }
+  }
+  if (problems.length > 0) throw new errors.InvalidRequestError(problems[0]!.message, problems);
+}
