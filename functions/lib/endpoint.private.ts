@@ -49,6 +49,7 @@ async function handle<S extends z.ZodObject>(
   const config = configs.loadConfig(context);
   cors.value = http.corsHeaders(headers.origin, config.allowedOrigins, spec.methods);
 
+  http.assertRuntimeRequest(event);
   const method = http.requestMethod(headers);
   if (!spec.methods.includes(method)) throw new errors.MethodNotAllowedError(spec.methods);
 

@@ -73,8 +73,14 @@ export class InvalidRequestError extends HttpError {
 }
 
 export class UnauthorizedError extends HttpError {
+  /**
+   * The challenge names Bearer only. A Basic challenge makes a browser prompt for a password and
+   * then send what was typed with every later request to this host, links and images from other
+   * sites included: credentials that ride along by themselves are what request forgery needs.
+   * Server callers know to send Basic without being asked.
+   */
   constructor(message = 'missing or invalid credentials') {
-    super(401, 'unauthorized', message, { headers: { 'WWW-Authenticate': 'Bearer, Basic realm="flex-interaction-channels"' } });
+    super(401, 'unauthorized', message, { headers: { 'WWW-Authenticate': 'Bearer realm="flex-interaction-channels"' } });
   }
 }
 

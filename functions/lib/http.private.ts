@@ -16,6 +16,32 @@ export interface RuntimeEvent {
   [param: string]: unknown;
 }
 
+const isStringMap = (value: unknown, allowArrays: boolean): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((v) => typeof v === 'string' || (allowArrays && Array.isArray(v) && v.every((i) => typeof i === 'string')));
+
+/**
+ * Is `event.request` the Runtime's own? A parameter named `request` (in the query or the body)
+ * replaces it: the toolkit's runtime builds the event as `{ request, ...query, ...body }`, so
+ * `?request[headers][content-type]=x` would hand us the caller's headers, turning a GET into a
+ * "POST". The Runtime's object has exactly `headers` (strings, arrays for repeated headers)
+ * and `cookies` (strings); anything else came from the caller and is refused. (A caller can
+ * still shape a fake that passes; SECURITY.md says why that grants nothing.)
+ */
+export function assertRuntimeRequest(event: RuntimeEvent): void {
+  const request: unknown = event.request;
+  const ok =
+    typeof request === 'object' &&
+    request !== null &&
+    !Array.isArray(request) &&
+    Object.keys(request).every((k) => k === 'headers' || k === 'cookies') &&
+    isStringMap((request as { headers?: unknown }).headers, true) &&
+    isStringMap((request as { cookies?: unknown }).cookies, false);
+  if (!ok) throw errors.InvalidRequestError.field('request', 'is the name of what the Runtime tells a function about the request; no parameter may use it');
+}
+
 /** Header names lower-cased; a repeated header keeps its first value. */
 export function readHeaders(event: RuntimeEvent): Headers {
   const raw = event.request?.headers;

@@ -99,6 +99,42 @@ describe.each([
   });
 });
 
+describe('the method guard does not trust what a caller can overwrite', () => {
+  const query = () => new URLSearchParams({ interactionSid: s.interactionSid, channelSid: s.channelSid, Token: f.SUPERVISOR_TOKEN }).toString();
+
+  it('?request[headers][content-type]=x cannot turn a GET into a close: 400 naming request, nothing sent', async () => {
+    s.fake.clearRequests();
+    const r = await fetch(`${server.url}/close-channel?${query()}&request[headers][content-type]=x&request[headers][content-length]=5`);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as any).error.details).toEqual([{ field: 'request', message: expect.stringContaining('no parameter may use it') }]);
+    expect(s.fake.requests).toHaveLength(0);
+    const channel = await fetch(`${server.url}/get-channel?${query()}`);
+    expect(((await channel.json()) as any).channel.status).toBe('active');
+  });
+
+  it('a plain GET of close-channel is a 405, whatever credentials it carries', async () => {
+    const r = await fetch(`${server.url}/close-channel?${query()}`);
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+  });
+
+  it.each([
+    ['a form field named request', 'application/x-www-form-urlencoded', (q: string) => `${q}&request=x`],
+    ['a JSON member named request', 'application/json', () => JSON.stringify({ interactionSid: s.interactionSid, channelSid: s.channelSid, request: { headers: { authorization: 'x' } } })],
+  ])('%s is refused too', async (_name, type, body) => {
+    s.fake.clearRequests();
+    const r = await fetch(`${server.url}/close-channel`, { method: 'POST', headers: { 'Content-Type': type, Authorization: account }, body: body(query()) });
+    expect(r.status).toBe(400);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('a 401 challenges for Bearer only, so a browser never prompts for (and then replays) Basic credentials', async () => {
+    const r = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`);
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('Bearer realm="flex-interaction-channels"');
+  });
+});
+
 it('a body far beyond any valid request is refused with 413, and the server keeps serving', async () => {
   s.fake.clearRequests();
   const ours = await fetch(`${server.url}/get-channel`, {
