@@ -17,6 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
+import { flexTokenLike } from '../sandbox/fake-twilio';
 import { libFunctions, ROOT } from './runtime-shim';
 import { freePort, spawnTwilioRun } from '../gateway/twilio-run';
 
@@ -150,6 +151,58 @@ function summarize(runs: Figures[]): Figures {
   };
 }
 
+/** Send one request per token, `concurrency` at a time; count the answers by status. */
+async function flood(url: string, tokens: string[], concurrency: number): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < tokens.length) {
+        const token = tokens[next++]!;
+        const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+        await r.arrayBuffer();
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      }
+    }),
+  );
+  return statuses;
+}
+
+const describeStatuses = (statuses: Map<number, number>) => [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${n} × ${status}`).join(', ');
+
+/**
+ * What unauthenticated traffic costs the account at IAM: junk strings, junk shaped like Flex
+ * tokens, and whether a valid agent's cached validation survives a flood of unknown tokens.
+ */
+async function iamUnderFlood(url: string, fake: ReturnType<typeof demoTwilio>, path: string): Promise<void> {
+  const agent = flexTokenLike('bench-flood-agent');
+  fake.addToken(agent, { identity: 'flood-agent', roles: ['agent'], workerSid: DEMO.agentWorkerSid });
+  const first = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${agent}` } });
+  if (first.status !== 200) throw new Error(`the flood's agent answered ${first.status}`);
+  say();
+  say('IAM under a flood of unknown tokens (concurrency 50, distinct tokens, none valid):');
+
+  fake.clearRequests();
+  const junk = await flood(`${url}${path}`, Array.from({ length: 1000 }, (_, i) => `junk-token-${i}-${'x'.repeat(40)}`), 50);
+  const junkCalls = fake.iamRequests().length;
+  say(`- 1,000 strings that cannot be Flex tokens: ${junkCalls} IAM calls per 1,000 (answers: ${describeStatuses(junk)}).`);
+  verdicts.push({ target: 'junk that is not a Flex token: 0 IAM calls', measured: `${junkCalls} per 1,000`, met: junkCalls === 0 });
+
+  fake.clearRequests();
+  const shaped = await flood(`${url}${path}`, Array.from({ length: 1000 }, (_, i) => flexTokenLike(`flood-${i}`)), 50);
+  const shapedCalls = fake.iamRequests().length;
+  say(`- 1,000 unknown tokens shaped like Flex tokens (JWE): ${shapedCalls} IAM calls per 1,000 (answers: ${describeStatuses(shaped)}; 429s are the IAM_MAX_CONCURRENT cap at work).`);
+
+  fake.clearRequests();
+  const big = await flood(`${url}${path}`, Array.from({ length: 5000 }, (_, i) => flexTokenLike(`flood-big-${i}`)), 50);
+  const before = fake.iamRequests().length;
+  const after = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${agent}` } });
+  await after.arrayBuffer();
+  const agentCalls = fake.iamRequests().length - before;
+  say(`- then 5,000 more (answers: ${describeStatuses(big)}; ${before} IAM calls), and the valid agent again: ${after.status}, with ${agentCalls} IAM call${agentCalls === 1 ? '' : 's'} (its validation stayed cached).`);
+  verdicts.push({ target: "a valid agent's cached validation survives 5,000 unknown tokens", measured: `${after.status}, ${agentCalls} IAM calls`, met: after.status === 200 && agentCalls === 0 });
+}
+
 async function main(): Promise<void> {
   const fake = demoTwilio();
   fake.latencyMs = LATENCY_MS;
@@ -258,7 +311,7 @@ async function main(): Promise<void> {
   say(`close-channel as an agent (participant check, two Twilio calls), concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`);
 
   // IAM calls per 1,000 requests with one token.
-  const token = 'bench-fresh-token';
+  const token = flexTokenLike('bench-fresh');
   fake.addToken(token, { identity: 'bench', roles: ['agent'], workerSid: DEMO.agentWorkerSid });
   fake.clearRequests();
   const oneToken = await load(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, 10, 5, { headers: bearer(token) });
@@ -266,6 +319,8 @@ async function main(): Promise<void> {
   say();
   say(`IAM validations with one token: ${iamCalls} for ${oneToken.requests} requests = ${fmt((iamCalls * 1000) / Math.max(1, oneToken.requests), 3)} per 1,000 requests.`);
   verdicts.push({ target: '≤ 1 IAM validation per token per cache lifetime', measured: `${iamCalls} in ${oneToken.requests} requests`, met: iamCalls <= 1 });
+
+  await iamUnderFlood(url, fake, `/get-channel?interactionSid=${kd}&channelSid=${uo}`);
 
   // Twilio answering 429 forever, then hanging: every answer within the deadline + 0.5 s.
   for (const [label, fault] of [
