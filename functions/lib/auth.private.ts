@@ -16,6 +16,8 @@ const flexTokens = require(Runtime.getFunctions()['lib/flex-token']!.path) as ty
 export type Caller =
   | ({ kind: 'flex-token' } & import('./flex-token.private').FlexIdentity)
   | { kind: 'twilio-signature' }
+  /** A protected function's caller: the platform checked the signature before we ran. */
+  | { kind: 'twilio-platform' }
   | { kind: 'account-credentials' };
 
 export interface AuthRequest {

@@ -39,8 +39,19 @@ export interface EndpointSpec<S extends z.ZodObject> {
 
 export type Handler = (context: Context<Record<string, unknown>>, event: RuntimeEvent, callback: ServerlessCallback) => Promise<void>;
 
+export interface EndpointOptions {
+  /**
+   * A protected function: Twilio's gateway runs it only for a request with a valid
+   * X-Twilio-Signature ("Function request flow": otherwise 400 before the function runs), so the
+   * caller is Twilio, verified by the platform, and no credential is checked again. What we act
+   * on must still be exactly what was signed (lib/params, assertUnambiguouslySigned).
+   */
+  verifiedByPlatform?: boolean;
+}
+
 async function handle<S extends z.ZodObject>(
   spec: EndpointSpec<S>,
+  options: EndpointOptions,
   context: Context<Record<string, unknown>>,
   event: RuntimeEvent,
   headers: Headers,
@@ -57,25 +68,25 @@ async function handle<S extends z.ZodObject>(
   params.assertBounds(raw);
 
   const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
-  if (!auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
+  if (!options.verifiedByPlatform && !auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
 
   const parsed = params.parseParams(spec.params, raw);
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
-    const caller = await auth.authenticate(authRequest, config);
-    if (caller.kind === 'twilio-signature') params.assertUnambiguouslySigned(spec.params, raw);
+    const caller: Caller = options.verifiedByPlatform ? { kind: 'twilio-platform' } : await auth.authenticate(authRequest, config);
+    if (caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') params.assertUnambiguouslySigned(spec.params, raw);
     policy.authorizeCaller(caller, config);
     return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
   });
 }
 
 /** Build a Runtime handler from an endpoint's spec. */
-export function endpoint<S extends z.ZodObject>(spec: EndpointSpec<S>): Handler {
+export function endpoint<S extends z.ZodObject>(spec: EndpointSpec<S>, options: EndpointOptions = {}): Handler {
   return async (context, event, callback) => {
     const headers = http.readHeaders(event);
     const cors = { value: http.corsHeaders(undefined, [], spec.methods) };
     try {
-      const body = await handle(spec, context, event, headers, cors);
+      const body = await handle(spec, options, context, event, headers, cors);
       callback(null, http.jsonResponse(200, body, cors.value));
     } catch (err) {
       callback(null, http.errorResponse(err, cors.value));

@@ -6,6 +6,7 @@
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as listChannels } from '../../functions/list-channels';
 import { handler as closeChannel } from '../../functions/close-channel';
+import { handler as studioClose } from '../../functions/studio/close-channel.protected';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
@@ -208,6 +209,21 @@ describe('who may call, and who may close (as an agent, through the participant 
     expect(r.statusCode).toBe(403);
     expect(r.json.error.message).toBe("this channel's participants carry no worker to match; a supervisor may close it");
     expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET']);
+  });
+});
+
+describe('a protected twin (the platform checked the signature)', () => {
+  it('needs no credential of its own, asks IAM nothing, and closes as the account', async () => {
+    const r = await invoke(studioClose, env, { path: '/studio/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid } });
+    expect(r.statusCode).toBe(200);
+    expect(s.fake.iamRequests()).toHaveLength(0);
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['POST']);
+  });
+
+  it('acts only on exactly what was signed', async () => {
+    const r = await invoke(studioClose, env, { path: '/studio/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid, FlowSid: 'FW1' } });
+    expect(r.statusCode).toBe(400);
+    expect(s.fake.requests).toHaveLength(0);
   });
 });
 
