@@ -17,13 +17,13 @@
  * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that the caller gets
  *   429 with Retry-After instead of a queue without end.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from './config.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
 const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
+const credentialCache = require(Runtime.getFunctions()['lib/credential-cache']!.path) as typeof import('./credential-cache.private');
 
 /** Who a valid Flex token belongs to. */
 export interface FlexIdentity {
@@ -45,7 +45,7 @@ const IamAnswer = z.object({
   worker_sid: z.string().optional().nullable(),
 });
 
-type Verdict = { valid: true; who: FlexIdentity } | { valid: false };
+type Verdict = import('./credential-cache.private').Verdict<FlexIdentity>;
 
 /** Longest token we look at; Flex tokens are about 1 KiB. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -86,9 +86,6 @@ export function mayBeFlexToken(token: string, nowMs: number): boolean {
 
 /** Keep a valid answer until this long before the token expires. */
 const EXPIRY_MARGIN_MS = 30_000;
-/** Keep an invalid answer this long (a typo'd token is not re-validated in a loop). */
-export const INVALID_TTL_MS = 5_000;
-
 /** The IAM host for a Twilio region, as Flex does: only stage and dev realms differ. */
 export function iamBaseUrl(region: string | undefined): string {
   if (region?.startsWith('stage')) return 'https://iam.stage.twilio.com';
@@ -96,41 +93,8 @@ export function iamBaseUrl(region: string | undefined): string {
   return 'https://iam.twilio.com';
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
-
-interface Entry {
-  verdict: Verdict;
-  until: number;
-}
-
-/** A small LRU map: `Map` keeps insertion order, so the first key is the least recently used. */
-class Lru {
-  private readonly map = new Map<string, Entry>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string, now: number): Entry | undefined {
-    const entry = this.map.get(key);
-    if (entry === undefined) return undefined;
-    this.map.delete(key);
-    if (entry.until <= now) return undefined;
-    this.map.set(key, entry);
-    return entry;
-  }
-
-  set(key: string, entry: Entry): void {
-    if (this.capacity <= 0) return;
-    this.map.delete(key);
-    this.map.set(key, entry);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
+/** What the cache is keyed by: a SHA-256 of the token, never the token. */
+export const hashToken = (token: string): string => credentialCache.hashCredential(token);
 
 export interface ValidatorOptions {
   accountSid: string;
@@ -147,20 +111,20 @@ export interface ValidatorOptions {
 }
 
 export class FlexTokenValidator {
-  /** Valid answers only: nothing an unauthenticated caller sends can evict them. */
-  private readonly cache: Lru;
-  /** "Not valid" answers, kept apart. */
-  private readonly invalid: Lru;
-  private readonly inFlight = new Map<string, Promise<Verdict>>();
+  private readonly cache: import('./credential-cache.private').CredentialCache<FlexIdentity>;
   private readonly transport: import('./transport.private').Transport;
   private readonly now: () => number;
   /** How many times IAM was asked (for the benchmark and tests). */
   iamCalls = 0;
 
   constructor(private readonly options: ValidatorOptions) {
-    this.cache = new Lru(options.cacheSize);
-    this.invalid = new Lru(options.cacheSize);
     this.now = options.now ?? Date.now;
+    this.cache = new credentialCache.CredentialCache<FlexIdentity>({
+      cacheSize: options.cacheSize,
+      maxConcurrent: options.maxConcurrent,
+      busyMessage: 'too many Flex token validations are under way',
+      now: this.now,
+    });
     this.transport = new transports.Transport({
       service: 'Twilio IAM',
       readOnly: true,
@@ -180,36 +144,15 @@ export class FlexTokenValidator {
    * not a bad one), or when too many validations are under way already (429).
    */
   async validate(token: string): Promise<FlexIdentity | undefined> {
-    const now = this.now();
-    if (!mayBeFlexToken(token, now)) return undefined;
-    const key = hashToken(token);
-    const hit = this.cache.get(key, now) ?? this.invalid.get(key, now);
-    if (hit !== undefined) return hit.verdict.valid ? hit.verdict.who : undefined;
-
-    let pending = this.inFlight.get(key);
-    if (pending === undefined) {
-      if (this.inFlight.size >= this.options.maxConcurrent) {
-        throw new errors.RateLimitedError(1, {}, 'too many Flex token validations are under way; retry shortly');
-      }
-      pending = this.askIam(token).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-      pending.then(
-        (verdict) => this.remember(key, verdict),
-        () => undefined,
-      );
-    }
-    const verdict = await pending;
-    return verdict.valid ? verdict.who : undefined;
+    if (!mayBeFlexToken(token, this.now())) return undefined;
+    return this.cache.check(token, () => this.askIam(token));
   }
 
-  private remember(key: string, verdict: Verdict): void {
+  /** A valid answer is kept until shortly before the token expires, and at most maxTtlMs. */
+  private lifetime(who: FlexIdentity): number {
     const now = this.now();
-    let until = now + INVALID_TTL_MS;
-    if (verdict.valid) {
-      until = now + this.options.maxTtlMs;
-      if (verdict.who.expiresAt !== undefined) until = Math.min(until, verdict.who.expiresAt - EXPIRY_MARGIN_MS);
-    }
-    if (until > now) (verdict.valid ? this.cache : this.invalid).set(key, { verdict, until });
+    const capped = now + this.options.maxTtlMs;
+    return who.expiresAt === undefined ? capped : Math.min(capped, who.expiresAt - EXPIRY_MARGIN_MS);
   }
 
   private async askIam(token: string): Promise<Verdict> {
@@ -242,15 +185,13 @@ export class FlexTokenValidator {
     if (!a.valid || response.statusCode >= 400) return { valid: false };
     const expiresAt = a.expiration ? Date.parse(a.expiration) : undefined;
     if (expiresAt !== undefined && !Number.isNaN(expiresAt) && expiresAt <= this.now()) return { valid: false };
-    return {
-      valid: true,
-      who: {
-        identity: a.identity ?? '',
-        workerSid: a.worker_sid ?? undefined,
-        roles: a.roles ?? [],
-        expiresAt: expiresAt !== undefined && !Number.isNaN(expiresAt) ? expiresAt : undefined,
-      },
+    const who: FlexIdentity = {
+      identity: a.identity ?? '',
+      workerSid: a.worker_sid ?? undefined,
+      roles: a.roles ?? [],
+      expiresAt: expiresAt !== undefined && !Number.isNaN(expiresAt) ? expiresAt : undefined,
     };
+    return { valid: true, who, until: this.lifetime(who) };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The IAM validation cache against FakeTwilio's IAM over real HTTP, with a controllable clock.
  */
-import { FlexTokenValidator, hashToken, iamBaseUrl, INVALID_TTL_MS, MAX_TOKEN_LENGTH, mayBeFlexToken } from '../../functions/lib/flex-token.private';
+import { FlexTokenValidator, hashToken, iamBaseUrl, MAX_TOKEN_LENGTH, mayBeFlexToken } from '../../functions/lib/flex-token.private';
+import { INVALID_TTL_MS } from '../../functions/lib/credential-cache.private';
 import { RateLimitedError, UpstreamError } from '../../functions/lib/errors.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import * as f from '../support/fixtures';
