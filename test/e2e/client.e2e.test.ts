@@ -2,6 +2,7 @@
  * The Flex plugin client and the Studio flow against the real server, with every answer
  * checked against the OpenAPI description the build generated (and that the server serves).
  */
+import twilio from 'twilio';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlexInteractionChannelsClient, FlexInteractionChannelsError } from '../../client/flex-interaction-channels';
@@ -9,6 +10,7 @@ import { startSeededFake, type Seeded } from '../support/fake';
 import { expectDeclared } from '../support/openapi-responses';
 import { ROOT, startFunctions, type Running } from '../support/processes';
 import * as f from '../support/fixtures';
+import { buildFlow } from '../../studio/flow';
 
 jest.setTimeout(60_000);
 
@@ -78,28 +80,29 @@ it('retries a 429 from the service, honouring Retry-After, then succeeds', async
   expect(s.fake.apiRequests().length).toBe(3);
 });
 
-it("the Studio flow's HTTP request, sent as Studio sends it, closes the channel and yields parsed.channel.status", async () => {
-  const flow = JSON.parse(readFileSync(join(ROOT, 'studio', 'close-channel-flow.json'), 'utf8'));
-  const widget = flow.states.find((st: { type: string }) => st.type === 'make-http-request');
+it("the Studio flow's Run Function request, sent as Studio sends it (a signed form POST), closes the channel through the protected twin", async () => {
+  const host = new URL(server.url).host;
+  const flow = buildFlow({ serviceSid: `ZS${'1'.repeat(32)}`, environmentSid: `ZE${'2'.repeat(32)}`, functionSid: `ZH${'3'.repeat(32)}`, url: `https://${host}/studio/close-channel` }) as any;
+  const widget = flow.states.find((st: { type: string }) => st.type === 'run-function');
   const { interactionSid, channelSids } = s.fake.addInteraction([{}]);
   const data: Record<string, string> = { interactionSid, channelSid: channelSids[0]! };
-  const form = new URLSearchParams();
+  const params: Record<string, string> = {};
   for (const { key, value } of widget.properties.parameters as Array<{ key: string; value: string }>) {
-    form.append(key, value.replace(/\{\{flow\.data\.(\w+)\}\}/g, (_m, name: string) => data[name]!));
+    params[key] = value.replace(/\{\{flow\.data\.(\w+)\}\}/g, (_m, name: string) => data[name]!);
   }
   const url = new URL(widget.properties.url);
   const response = await fetch(`${server.url}${url.pathname}`, {
-    method: widget.properties.method,
+    method: 'POST',
     headers: {
-      'Content-Type': widget.properties.content_type,
-      ...(widget.properties.add_twilio_auth ? { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) } : {}),
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(f.AUTH_TOKEN, widget.properties.url, params),
     },
-    body: form.toString(),
+    body: new URLSearchParams(params).toString(),
   });
   expect(response.status).toBe(200);
   const parsed = (await response.json()) as any;
   expectDeclared('/close-channel', 'post', 200, parsed);
-  // What the flow's split widget reads: widgets.close_channel.parsed.channel.status
+  // What the flow keeps: widgets.close_channel.parsed.channel.status and .taskStatus
   expect(parsed.channel.status).toBe('closed');
   expect(parsed.taskStatus).toBe('completed');
 });

@@ -90,6 +90,34 @@ export class FakeServerless {
     return { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, NODE_EXTRA_CA_CERTS: this.tls.certPath };
   }
 
+  /**
+   * The same stand-in over plain HTTP on loopback (no proxy, no certificate), for a client
+   * that is pointed at a base URL, such as Prism proxying to it in the Studio test.
+   */
+  async startPlain(): Promise<string> {
+    const server = createHttpServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => this.send(res, 500, { message: String(err) }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** A service as `npm run deploy` leaves it: one environment, these functions (by path). */
+  seedDeployed(serviceName: string, environment: string, functionPaths: string[]): { serviceSid: string; environmentSid: string; domain: string; functionSids: Record<string, string> } {
+    const service = { sid: sid('ZS'), unique_name: serviceName, include_credentials: true };
+    this.services.push(service);
+    const env = { sid: sid('ZE'), service_sid: service.sid, unique_name: `${environment}-environment`, domain_suffix: environment, domain_name: `${serviceName}-1234-${environment}.twil.io` };
+    this.environments.push(env);
+    const functionSids: Record<string, string> = {};
+    for (const path of functionPaths) {
+      const resource = { sid: sid('ZH'), service_sid: service.sid, kind: 'function' as const, friendly_name: path };
+      this.resources.push(resource);
+      functionSids[path] = resource.sid;
+    }
+    return { serviceSid: service.sid, environmentSid: env.sid, domain: env.domain_name, functionSids };
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.tunnels) socket.destroy();
     for (const server of this.servers) {

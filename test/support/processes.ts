@@ -76,19 +76,24 @@ export async function startFunctions(
   return { url: platform.url, output, stop: platform.stop, platform };
 }
 
-/** Prism mocking Twilio's Flex API from its OpenAPI description; request violations are errors. */
-export async function startPrism(): Promise<Running> {
+/**
+ * Prism on one of Twilio's OpenAPI descriptions (test/fixtures/twilio-oai): a mock of it, or,
+ * given an `upstream`, a proxy to that stand-in that checks every request and answer against
+ * the description. Violations are errors either way.
+ */
+export async function startPrism(file = 'twilio_flex_v1.json', upstream?: string): Promise<Running> {
   const port = await freePort();
-  const spec = join(ROOT, 'test', 'fixtures', 'twilio-oai', 'twilio_flex_v1.json');
+  const spec = join(ROOT, 'test', 'fixtures', 'twilio-oai', file);
   const { child, output } = run(process.execPath, [
     join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'),
-    'mock',
+    ...(upstream === undefined ? ['mock'] : ['proxy']),
     '--host',
     '127.0.0.1',
     '--port',
     String(port),
     '--errors',
     spec,
+    ...(upstream === undefined ? [] : [upstream]),
   ]);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, child, output, 60_000);

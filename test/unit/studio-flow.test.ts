@@ -1,47 +1,56 @@
 /**
- * studio/close-channel-flow.json is a well-formed Studio flow definition whose HTTP widget
- * calls /close-channel the way the contract wants.
+ * The Studio flow npm run studio builds: from the template and a deploy's SIDs, a definition
+ * that passes the flow schema and calls the protected /studio/close-channel with Run Function.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloseChannelParams } from '../../functions/lib/params.private';
+import { buildFlow, validateFlow } from '../../studio/flow';
 
-const flow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'studio', 'close-channel-flow.json'), 'utf8'));
-const states = flow.states as Array<{ name: string; type: string; transitions: Array<{ event: string; next?: string }>; properties: any }>;
-const http = states.find((s) => s.type === 'make-http-request')!;
+const ids = {
+  serviceSid: `ZS${'1'.repeat(32)}`,
+  environmentSid: `ZE${'2'.repeat(32)}`,
+  functionSid: `ZH${'3'.repeat(32)}`,
+  url: 'https://flex-interaction-channels-1234-dev.twil.io/studio/close-channel',
+};
+const flow = buildFlow(ids) as any;
+const widget = flow.states.find((s: any) => s.type === 'run-function');
 
-it('is a flow definition: states, an initial trigger, transitions to states that exist', () => {
-  expect(typeof flow.description).toBe('string');
-  expect(flow.flags).toEqual({ allow_concurrent_calls: true });
-  const names = new Set(states.map((s) => s.name));
-  expect(names.size).toBe(states.length);
-  expect(states.find((s) => s.name === flow.initial_state)!.type).toBe('trigger');
-  for (const state of states) {
-    expect(Array.isArray(state.transitions)).toBe(true);
-    for (const t of state.transitions) if (t.next !== undefined) expect(names.has(t.next)).toBe(true);
-  }
+it('the built flow passes the schema and the checks the schema cannot make', () => {
+  expect(validateFlow(flow)).toEqual([]);
 });
 
-it('calls /close-channel with POST, a form body and "Authenticate with Twilio"', () => {
-  expect(http.properties.method).toBe('POST');
-  expect(new URL(http.properties.url).pathname).toBe('/close-channel');
-  expect(http.properties.content_type).toBe('application/x-www-form-urlencoded;charset=utf-8');
-  expect(http.properties.add_twilio_auth).toBe(true);
+it('calls the protected twin with Run Function, with the deploy\'s SIDs and URL', () => {
+  expect(widget.properties).toMatchObject({ service_sid: ids.serviceSid, environment_sid: ids.environmentSid, function_sid: ids.functionSid, url: ids.url });
+  expect(new URL(widget.properties.url).pathname).toBe('/studio/close-channel');
 });
 
-it('sends only parameters the function knows, and the required ones', () => {
-  const keys = http.properties.parameters.map((p: { key: string }) => p.key);
-  const known = Object.keys(CloseChannelParams.shape);
-  for (const key of keys) expect(known).toContain(key);
+it('sends only parameters the function knows, the required ones, and routing as its JSON string', () => {
+  const keys = widget.properties.parameters.map((p: { key: string }) => p.key);
+  for (const key of keys) expect(Object.keys(CloseChannelParams.shape)).toContain(key);
   expect(keys).toEqual(expect.arrayContaining(['interactionSid', 'channelSid']));
-  const routing = http.properties.parameters.find((p: { key: string }) => p.key === 'routing');
-  expect(JSON.parse(routing.value)).toEqual({ status: 'closed' });
+  expect(JSON.parse(widget.properties.parameters.find((p: { key: string }) => p.key === 'routing').value)).toEqual({ status: 'closed' });
 });
 
-it('branches on success and failure, and reads the parsed JSON of the contract', () => {
-  expect(http.transitions.map((t) => t.event).sort()).toEqual(['failed', 'success']);
+it('branches on success and fail, keeping the channel status, task status, HTTP status and error code', () => {
+  expect(widget.transitions.map((t: { event: string }) => t.event).sort()).toEqual(['fail', 'success']);
   const text = JSON.stringify(flow);
-  expect(text).toContain(`{{widgets.${http.name}.parsed.channel.status}}`);
-  expect(text).toContain(`{{widgets.${http.name}.parsed.taskStatus}}`);
-  expect(text).toContain(`{{widgets.${http.name}.parsed.error.code}}`);
+  for (const read of ['parsed.channel.status', 'parsed.taskStatus', 'status_code', 'parsed.error.code']) expect(text).toContain(`{{widgets.${widget.name}.${read}}}`);
+});
+
+it('an unfilled template, a missing SID, or a broken transition does not pass', () => {
+  const template = JSON.parse(readFileSync(join(__dirname, '..', '..', 'studio', 'close-channel-flow.template.json'), 'utf8'));
+  expect(validateFlow(template).join('\n')).toMatch(/service_sid/);
+  const broken = JSON.parse(JSON.stringify(flow));
+  broken.states[1].transitions[0].next = 'nowhere';
+  expect(validateFlow(broken)).toEqual(['/states/close_channel: goes to "nowhere", which is no state']);
+  const noUrl = JSON.parse(JSON.stringify(flow));
+  delete noUrl.states[1].properties.url;
+  expect(validateFlow(noUrl).join('\n')).toMatch(/url/);
+});
+
+it('refuses a Make HTTP Request widget with "Authenticate with Twilio" (Twilio documents it for Twilio API URLs only)', () => {
+  const http = JSON.parse(JSON.stringify(flow));
+  http.states[1] = { name: 'close_channel', type: 'make-http-request', transitions: [{ event: 'success' }, { event: 'failed' }], properties: { method: 'POST', url: 'https://x.twil.io/close-channel', add_twilio_auth: true } };
+  expect(validateFlow(http)).toEqual(['/states/close_channel: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead']);
 });
