@@ -87,6 +87,8 @@ export class FakeTwilio {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private counter = 0;
+  /** API keys of the account that callers may present (SID → secret); revoke by deleting. */
+  readonly callerKeys = new Map<string, string>();
   /** Added to every answer, to model Twilio's own latency (the benchmark uses it). */
   latencyMs = 0;
 
@@ -202,7 +204,8 @@ export class FakeTwilio {
     const { accountSid, authToken, apiKey, apiSecret } = this.options;
     return (
       (creds.user === accountSid && creds.password === authToken) ||
-      (apiKey !== undefined && creds.user === apiKey && creds.password === apiSecret)
+      (apiKey !== undefined && creds.user === apiKey && creds.password === apiSecret) ||
+      (this.callerKeys.has(creds.user) && this.callerKeys.get(creds.user) === creds.password)
     );
   }
 
@@ -278,6 +281,12 @@ export class FakeTwilio {
     // /v1/Accounts/{AC}/Tokens/validate
     if (req.method === 'POST' && parts.length === 5 && parts[1] === 'Accounts' && parts[3] === 'Tokens' && parts[4] === 'validate') {
       this.validateToken(parts[2]!, req, res);
+      return;
+    }
+    // /2010-04-01/Accounts/{AC}/Queues.json: what the functions read to check a caller's API key.
+    if (req.method === 'GET' && parts[0] === '2010-04-01' && parts[1] === 'Accounts' && parts[3] === 'Queues.json' && parts.length === 4) {
+      if (parts[2] !== this.options.accountSid) return this.send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
+      this.send(res, 200, { queues: [], start: 0, end: 0, page: 0, page_size: Number(req.query.PageSize ?? 50), uri: req.path, first_page_uri: req.path, next_page_uri: null, previous_page_uri: null });
       return;
     }
     if (parts[0] !== 'v1' || parts[1] !== 'Interactions' || parts.length < 4 || parts[3] !== 'Channels') {

@@ -1,10 +1,11 @@
 /**
- * Who is calling. A request passes with any one of the contract's three credentials (each can
- * be switched off in the settings):
+ * Who is calling. A request passes with any one of these credentials (each can be switched off
+ * in the settings):
  * 1. the agent's Flex token (`Token` parameter or `Authorization: Bearer`), checked with IAM;
- * 2. a valid `X-Twilio-Signature` (Twilio webhooks, Studio);
- * 3. `Authorization: Basic` with the account SID and auth token (Studio's "Authenticate with Twilio").
- * Nothing else gets in. Every check happens before any call to the Twilio REST API.
+ * 2. a valid `X-Twilio-Signature` (Twilio webhooks; Studio should use the protected twins);
+ * 3. `Authorization: Basic` for your own servers: an API key of the account (`SK…:secret`,
+ *    checked with Twilio, lib/api-key), or the account SID and auth token.
+ * Nothing else gets in. Every check happens before any call to the Interactions API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from './config.private';
@@ -12,13 +13,16 @@ import type { Headers } from './http.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const flexTokens = require(Runtime.getFunctions()['lib/flex-token']!.path) as typeof import('./flex-token.private');
+const apiKeys = require(Runtime.getFunctions()['lib/api-key']!.path) as typeof import('./api-key.private');
 
 export type Caller =
   | ({ kind: 'flex-token' } & import('./flex-token.private').FlexIdentity)
   | { kind: 'twilio-signature' }
   /** A protected function's caller: the platform checked the signature before we ran. */
   | { kind: 'twilio-platform' }
-  | { kind: 'account-credentials' };
+  | { kind: 'account-credentials' }
+  /** A server holding an API key of the account. */
+  | { kind: 'api-key'; sid: string };
 
 export interface AuthRequest {
   headers: Headers;
@@ -98,7 +102,7 @@ function checkSignature(signature: string, req: AuthRequest, config: Config): bo
 export function presentsCredentials(req: AuthRequest, config: Config): boolean {
   const { headers } = req;
   return (
-    (config.auth.accountCredentials && /^Basic\s/i.test(headers.authorization ?? '')) ||
+    ((config.auth.accountCredentials || config.auth.apiKeys) && /^Basic\s/i.test(headers.authorization ?? '')) ||
     (config.auth.twilioSignature && (headers['x-twilio-signature'] ?? '').length > 0) ||
     (config.auth.flexToken && flexToken(headers, req.params) !== undefined)
   );
@@ -112,7 +116,10 @@ export function presentsCredentials(req: AuthRequest, config: Config): boolean {
 export async function authenticate(req: AuthRequest, config: Config, validator?: TokenValidator): Promise<Caller> {
   const { headers } = req;
 
-  if (config.auth.accountCredentials && /^Basic\s/i.test(headers.authorization ?? '')) {
+  const basic = parseBasic(headers.authorization);
+  if (basic !== undefined && config.auth.apiKeys && basic.user.startsWith('SK')) {
+    if (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) return { kind: 'api-key', sid: basic.user };
+  } else if (basic !== undefined && config.auth.accountCredentials) {
     if (checkAccountCredentials(headers.authorization, config)) return { kind: 'account-credentials' };
   }
 

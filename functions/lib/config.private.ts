@@ -18,7 +18,7 @@ export interface Config {
   region?: string;
   edge?: string;
   allowedOrigins: string[];
-  auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean };
+  auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean; apiKeys: boolean };
   closePolicy: ClosePolicy;
   /** Flex roles that may call the functions at all. */
   readRoles: string[];
@@ -136,6 +136,7 @@ const EnvSchema = z.object({
   AUTH_FLEX_TOKEN: flag(true),
   AUTH_TWILIO_SIGNATURE: flag(true),
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
+  AUTH_API_KEYS: flag(true),
   CLOSE_POLICY: z.enum(['participant', 'roles', 'off'], { message: 'must be participant, roles or off' }).default('participant'),
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
@@ -210,6 +211,7 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
       flexToken: e.AUTH_FLEX_TOKEN,
       twilioSignature: e.AUTH_TWILIO_SIGNATURE,
       accountCredentials: e.AUTH_ACCOUNT_CREDENTIALS,
+      apiKeys: e.AUTH_API_KEYS,
     },
     closePolicy: e.CLOSE_POLICY,
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),

@@ -239,6 +239,57 @@ describe('a signed request means exactly what was signed', () => {
   });
 });
 
+describe('API keys of the account (Basic SK…:secret), for your own servers', () => {
+  const key = { authorization: f.basic(f.CALLER_KEY, f.CALLER_SECRET) };
+  const queueChecks = () => s.fake.requests.filter((q) => q.path.endsWith('/Queues.json'));
+  beforeEach(() => s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET));
+
+  it('a live key is checked with Twilio once, then cached: two requests, one check', async () => {
+    expect((await get(key)).statusCode).toBe(200);
+    expect((await get(key)).statusCode).toBe(200);
+    expect(queueChecks()).toHaveLength(1);
+    expect(queueChecks()[0]).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${f.ACCOUNT_SID}/Queues.json`, basicUser: f.CALLER_KEY, query: { PageSize: '1' } });
+    expect(s.fake.iamRequests()).toHaveLength(0);
+  });
+
+  it('a wrong secret is a 401', async () => {
+    expect((await get({ authorization: f.basic(f.CALLER_KEY, 'WrongSecret0123456789abcdefABCDE') })).statusCode).toBe(401);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it.each([
+    ['a secret of the wrong shape', f.CALLER_KEY, 'short'],
+    ['a SID of the wrong shape', 'SK123', f.CALLER_SECRET],
+  ])('%s is refused without asking Twilio', async (_name, user, password) => {
+    expect((await get({ authorization: f.basic(user, password) })).statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('revoking the key revokes the caller once the cache lifetime has passed (0 here)', async () => {
+    const noCache = settings(s.baseUrl, { TOKEN_CACHE_MAX_TTL_MS: '0' });
+    expect((await get(key, {}, noCache)).statusCode).toBe(200);
+    s.fake.callerKeys.delete(f.CALLER_KEY);
+    expect((await get(key, {}, noCache)).statusCode).toBe(401);
+  });
+
+  it('Twilio failing while checking is a 502, never an allow', async () => {
+    s.fake.inject({ kind: 'status', status: 500 }, (q) => q.path.endsWith('/Queues.json'), 10);
+    const r = await get(key, {}, settings(s.baseUrl, { TOKEN_CACHE_MAX_TTL_MS: '0' }));
+    expect(r.statusCode).toBe(502);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('switched off (AUTH_API_KEYS=false): 401 without asking Twilio', async () => {
+    expect((await get(key, {}, settings(s.baseUrl, { AUTH_API_KEYS: 'false' }))).statusCode).toBe(401);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it('a key caller acts as the account: it may close any channel', async () => {
+    const r = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: key });
+    expect(r.statusCode).toBe(200);
+  });
+});
+
 describe('account credentials (Basic)', () => {
   it('ACCOUNT_SID:AUTH_TOKEN passes', async () => {
     expect((await get({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) })).statusCode).toBe(200);
