@@ -20,6 +20,8 @@ export interface Config {
   allowedOrigins: string[];
   auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean; apiKeys: boolean };
   closePolicy: ClosePolicy;
+  /** TaskRouter events on which the orphan guard looks at a task's channel. */
+  orphanGuardEvents: string[];
   /** Flex roles that may call the functions at all. */
   readRoles: string[];
   /** Roles that may close any channel. */
@@ -140,6 +142,7 @@ const EnvSchema = z.object({
   CLOSE_POLICY: z.enum(['participant', 'roles', 'off'], { message: 'must be participant, roles or off' }).default('participant'),
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
+  ORPHAN_GUARD_EVENTS: optionalText,
   REQUEST_DEADLINE_MS: integer(8000, 1000, 9500),
   TWILIO_CALL_TIMEOUT_MS: integer(5000, 100, 9500),
   IAM_TIMEOUT_MS: integer(3000, 100, 9500),
@@ -216,6 +219,7 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     closePolicy: e.CLOSE_POLICY,
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
     readRoles: list(e.READ_ROLES, ['agent', 'supervisor', 'admin']),
+    orphanGuardEvents: list(e.ORPHAN_GUARD_EVENTS, ['task.canceled', 'workflow.timeout']),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     twilioCallTimeoutMs: e.TWILIO_CALL_TIMEOUT_MS,
     iamTimeoutMs: e.IAM_TIMEOUT_MS,

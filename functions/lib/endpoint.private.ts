@@ -34,6 +34,14 @@ export interface EndpointSpec<S extends z.ZodObject> {
   methods: readonly Method[];
   /** The parameters; their camelCase names are also accepted in PascalCase. */
   params: S;
+  /** Largest parameters accepted (default MAX_PARAMS_BYTES, 16 KiB). */
+  maxParamsBytes?: number;
+  /**
+   * A webhook: Twilio sends many parameters of its own, which a signed request may then carry
+   * (the endpoint acts only on its own, parsed strictly). Default: a signed request must carry
+   * exactly the endpoint's parameters (lib/params, assertUnambiguouslySigned).
+   */
+  webhook?: boolean;
   run: (work: Work<z.infer<S>>) => Promise<object>;
 }
 
@@ -65,7 +73,7 @@ async function handle<S extends z.ZodObject>(
   if (!spec.methods.includes(method)) throw new errors.MethodNotAllowedError(spec.methods);
 
   const raw = http.readParams(event);
-  params.assertBounds(raw);
+  params.assertBounds(raw, spec.maxParamsBytes);
 
   const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
   if (!options.verifiedByPlatform && !auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
@@ -74,7 +82,7 @@ async function handle<S extends z.ZodObject>(
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
     const caller: Caller = options.verifiedByPlatform ? { kind: 'twilio-platform' } : await auth.authenticate(authRequest, config);
-    if (caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') params.assertUnambiguouslySigned(spec.params, raw);
+    if ((caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') && !spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
     policy.authorizeCaller(caller, config);
     return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
   });

@@ -135,10 +135,10 @@ export function checkBounds(params: Record<string, unknown>, maxBytes = MAX_PARA
 }
 
 /** Throw 413 or 400 (naming the field) when the parameters are over the bounds. */
-export function assertBounds(params: Record<string, unknown>): void {
-  const bounds = checkBounds(params);
+export function assertBounds(params: Record<string, unknown>, maxBytes = MAX_PARAMS_BYTES): void {
+  const bounds = checkBounds(params, maxBytes);
   if (bounds.ok) return;
-  if (bounds.tooLarge) throw new errors.PayloadTooLargeError(MAX_PARAMS_BYTES);
+  if (bounds.tooLarge) throw new errors.PayloadTooLargeError(maxBytes);
   throw errors.InvalidRequestError.field(bounds.field, `nested more than ${MAX_PARAMS_DEPTH} levels deep`);
 }
 

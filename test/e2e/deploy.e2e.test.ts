@@ -96,7 +96,7 @@ describe('the first deploy', () => {
     const { functions } = deployed();
     const paths = (visibility: string) => functions.filter((v) => v.visibility === visibility).map((v) => v.path).sort();
     expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels']);
-    expect(paths('protected')).toEqual(['/studio/close-channel', '/studio/get-channel', '/studio/list-channels']);
+    expect(paths('protected')).toEqual(['/studio/close-channel', '/studio/get-channel', '/studio/list-channels', '/webhooks/orphan-guard']);
     const libraryModules = readdirSync(join(ROOT, 'functions', 'lib')).map((file) => `/lib/${file.replace('.private.ts', '')}`);
     expect(paths('private')).toEqual(libraryModules.sort());
     expect(functions.map((v) => v.path)).not.toContain('/renamed-away');

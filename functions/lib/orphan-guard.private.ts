@@ -1,0 +1,84 @@
+/**
+ * The guard against orphaned conversations, for a TaskRouter workspace's Event Callback URL.
+ *
+ * Twilio's "Conversations best practices" for Flex: the tasks of an interaction must not be
+ * canceled or deleted through the TaskRouter API (the Interaction Channels subresource is the
+ * way), and terminal TaskRouter events must be handled, or a conversation stays open with nobody
+ * on it (an open channel lives on for up to 180 days, and its customer may not get a new
+ * interaction). On the events a team chooses (ORPHAN_GUARD_EVENTS, default task.canceled and
+ * workflow.timeout) of a Flex Conversations task, this reads `flexInteractionSid` and
+ * `flexInteractionChannelSid` from the task's attributes and closes the channel, its tasks
+ * completed, **only when it is still open and no agent participant is left on it**.
+ *
+ * Every answer is 200 with what was decided and why (TaskRouter only needs to know we got the
+ * event), and each decision is logged. It is idempotent: a channel already closed is left alone.
+ */
+import { z } from 'zod';
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+
+const channels = require(Runtime.getFunctions()['lib/channels']!.path) as typeof import('./channels.private');
+const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
+const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof import('./params.private');
+
+/** The fields of a TaskRouter event callback we read (it sends many more). */
+export const TaskRouterEvent = z.object({
+  eventType: z.string({ error: 'EventType is required' }).min(1).max(100).describe('e.g. task.canceled'),
+  taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'TaskSid must look like WT followed by 32 hex digits').optional(),
+  taskAttributes: z.string().max(64 * 1024).optional(),
+});
+export type TaskRouterEvent = z.infer<typeof TaskRouterEvent>;
+
+/** What the guard did, and why. */
+export const OrphanGuardResponse = z.object({
+  action: z.enum(['closed', 'ignored']),
+  reason: z.string(),
+  interactionSid: z.string().optional(),
+  channelSid: z.string().optional(),
+  channel: channels.Channel.optional(),
+});
+export type OrphanGuardResponse = z.infer<typeof OrphanGuardResponse>;
+
+/** Channel statuses that still hold a conversation open. */
+const OPEN = new Set(['setup', 'active']);
+
+const TaskAttributes = z.object({
+  flexInteractionSid: params.InteractionSid,
+  flexInteractionChannelSid: params.ChannelSid,
+});
+
+function conversationOf(attributes: string | undefined): z.infer<typeof TaskAttributes> | undefined {
+  if (attributes === undefined) return undefined;
+  try {
+    const parsed = TaskAttributes.safeParse(JSON.parse(attributes));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decide, act, log, answer. */
+export async function guard(client: TwilioClient, event: TaskRouterEvent, events: readonly string[]): Promise<OrphanGuardResponse> {
+  const decide = (answer: OrphanGuardResponse): OrphanGuardResponse => {
+    log.info('orphan guard', { action: answer.action, reason: answer.reason, eventType: event.eventType, taskSid: event.taskSid, interactionSid: answer.interactionSid, channelSid: answer.channelSid });
+    return answer;
+  };
+  if (!events.includes(event.eventType)) return decide({ action: 'ignored', reason: `${event.eventType} is not one of ORPHAN_GUARD_EVENTS` });
+  const conversation = conversationOf(event.taskAttributes);
+  if (conversation === undefined) return decide({ action: 'ignored', reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)' });
+  const ids = { interactionSid: conversation.flexInteractionSid, channelSid: conversation.flexInteractionChannelSid };
+
+  let channel: import('./channels.private').Channel;
+  try {
+    channel = await channels.getChannel(client, ids);
+  } catch (err) {
+    if (err instanceof errors.NotFoundError) return decide({ action: 'ignored', reason: 'the channel does not exist', ...ids });
+    throw err;
+  }
+  if (!OPEN.has(channel.status ?? '')) return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}, not open`, ...ids, channel });
+  const { workerSids, agentsWithoutWorker } = await channels.channelWorkers(client, ids);
+  if (workerSids.length + agentsWithoutWorker > 0) return decide({ action: 'ignored', reason: 'an agent is still on the channel', ...ids, channel });
+
+  const closed = await channels.closeChannel(client, { ...ids, status: 'closed', routing: { status: 'closed' } });
+  return decide({ action: 'closed', reason: 'open with no agent left: closed, its tasks completed', ...ids, channel: closed.channel });
+}
