@@ -101,8 +101,8 @@ export function buildDocument(api: Api, version: string): JsonSchema {
     components: {
       securitySchemes: {
         flexToken: { type: 'http', scheme: 'bearer', description: "The agent's Flex token (manager.user.token); a Token parameter in the body works too." },
-        accountCredentials: { type: 'http', scheme: 'basic', description: 'ACCOUNT_SID:AUTH_TOKEN, what Studio sends with "Authenticate with Twilio".' },
-        twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: 'Twilio request signature (webhooks, Studio Run Function).' },
+        accountCredentials: { type: 'http', scheme: 'basic', description: 'For your own servers: an API key of the account (SK…:secret, recommended) or ACCOUNT_SID:AUTH_TOKEN.' },
+        twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: 'Twilio request signature. Studio and webhooks should call the protected twins under /studio/, where Twilio\'s gateway checks it.' },
       },
       schemas: {
         getChannelResponse: jsonSchema(api.GetChannelResponse, 'output'),
