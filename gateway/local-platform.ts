@@ -24,6 +24,9 @@ export interface LocalPlatformOptions {
   onOutput?: (text: string) => void;
   functionTimeoutMs?: number;
   publicOrigin?: string;
+  /** HTTPS for the gateway (see GatewayOptions.tls). */
+  tls?: import('./server').GatewayOptions['tls'];
+  extra?: import('./server').GatewayOptions['extra'];
 }
 
 export interface LocalPlatform {
@@ -81,6 +84,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     publicOrigin: options.publicOrigin,
     port: options.port ?? 0,
     functionTimeoutMs: options.functionTimeoutMs,
+    tls: options.tls,
+    extra: options.extra,
   });
   // Deployed, DOMAIN_NAME is the host callers address: here, the gateway's.
   const domain = options.publicOrigin === undefined ? gateway.host : new URL(options.publicOrigin).host;

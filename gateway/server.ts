@@ -7,6 +7,7 @@
  * 10 s (504). The proxying itself is undici's.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import * as rules from './rules';
@@ -28,6 +29,19 @@ export interface GatewayOptions {
   port: number;
   /** Default 10 s, the platform's. */
   functionTimeoutMs?: number;
+  /** Serve HTTPS with this certificate (the browser suite: a *.twil.io-like host); default plain HTTP. */
+  tls?: { cert: string; key: string };
+  /**
+   * Paths served by this handler instead of the runtime, e.g. npm start's demo page under
+   * /demo/ (never deployed). Only the sandbox uses it.
+   */
+  extra?: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void };
+}
+
+/** A request the gateway received, as the tests look at them (method and URL, nothing else). */
+export interface SeenRequest {
+  method: string;
+  url: string;
 }
 
 export interface Gateway {
@@ -35,6 +49,8 @@ export interface Gateway {
   /** The `host:port` callers address (the functions' DOMAIN_NAME). */
   host: string;
   server: Server;
+  /** The last 10,000 requests received (the browser suite counts preflights and checks URLs). */
+  seen: SeenRequest[];
   close: () => Promise<void>;
 }
 
@@ -97,8 +113,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   let publicOrigin = options.publicOrigin ?? '';
+  const seen: SeenRequest[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    seen.push({ method: req.method ?? '', url: req.url ?? '' });
+    if (seen.length > 10_000) seen.shift();
     if (rules.headersTooLarge(req.rawHeaders)) return answer(res, 431, 'Request headers or cookies too long');
     const method = req.method ?? 'GET';
     if (!rules.ALLOWED_METHODS.includes(method)) {
@@ -111,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const originalUrl = req.url ?? '/';
     const path = new URL(originalUrl, 'http://gateway').pathname;
+    if (options.extra !== undefined && path.startsWith(options.extra.prefix)) return options.extra.handle(req, res);
     const route = lookup(currentRoutes(), path);
     if (route === undefined) return answer(res, 404, 'Not Found');
 
@@ -157,9 +177,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   // Headers up to 64 KiB reach our own 15 kB check (Node's default limit would answer first).
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => answer(res, 502, 'Bad Gateway'));
-  });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createServer({ maxHeaderSize: 64 * 1024 }, onRequest)
+      : createTlsServer({ maxHeaderSize: 64 * 1024, cert: options.tls.cert, key: options.tls.key }, onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, listenHost, () => {
@@ -171,9 +195,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = `${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`;
   if (publicOrigin === '') publicOrigin = `https://${host}`;
   return {
-    url: `http://${host}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${host}`,
     host,
     server,
+    seen,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

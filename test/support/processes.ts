@@ -69,7 +69,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  */
 export async function startFunctions(
   settings: Record<string, string>,
-  options: { cold?: boolean; functionsFolder?: string; assetsFolder?: string; functionTimeoutMs?: number; publicOrigin?: string } = {},
+  options: Omit<import('../../gateway/local-platform').LocalPlatformOptions, 'settings' | 'onOutput'> = {},
 ): Promise<Running & { platform: LocalPlatform }> {
   const output: string[] = [];
   const platform = await startLocalPlatform({ settings, ...options, onOutput: (text) => output.push(text) });

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import {
+  channelOfTask,
   FlexInteractionChannelsClient,
   FlexInteractionChannelsError,
   type CloseChannelResponse,
@@ -41,7 +42,7 @@ it('has types that agree with the service', () => {
   expect(typesAgree).toEqual([true, true, true, true]);
 });
 
-it('POSTs JSON with the current token as Bearer', async () => {
+it('POSTs a form (a CORS simple request: no header of its own) with the current token as Token', async () => {
   const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) => reply(200, { channel }));
   let token = 'first';
   const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example/', token: () => token, fetch: fetchMock as never });
@@ -51,8 +52,47 @@ it('POSTs JSON with the current token as Bearer', async () => {
   const [url, init] = fetchMock.mock.calls[1]!;
   expect(url).toBe('https://svc.example/get-channel');
   expect(init!.method).toBe('POST');
-  expect((init!.headers as Record<string, string>).Authorization).toBe('Bearer renewed');
-  expect(JSON.parse(String(init!.body))).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid });
+  expect(init!.headers).toBeUndefined();
+  expect(init!.body).toBeInstanceOf(URLSearchParams);
+  expect(Object.fromEntries(init!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, Token: 'renewed' });
+  // What fetch then sends: a safelisted Content-Type.
+  expect(new Request('https://x/', { method: 'POST', body: init!.body }).headers.get('content-type')).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+});
+
+it('sends routing as its JSON string, and an async token provider is awaited', async () => {
+  const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) => reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }));
+  const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: async () => 'async-token', fetch: fetchMock as never });
+  await client.closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, status: 'inactive', routing: { status: 'closed' } });
+  expect(Object.fromEntries(fetchMock.mock.calls[0]![1]!.body as URLSearchParams)).toEqual({
+    interactionSid: channel.interactionSid,
+    channelSid: channel.sid,
+    status: 'inactive',
+    routing: '{"status":"closed"}',
+    Token: 'async-token',
+  });
+});
+
+describe('with a Flex task', () => {
+  const task = { attributes: { flexInteractionSid: channel.interactionSid, flexInteractionChannelSid: channel.sid, conversationSid: 'CH1' } };
+
+  it('closeChannel(task, { complete: true }) closes its channel and completes the task', async () => {
+    const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) => reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }));
+    const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock as never });
+    await client.closeChannel(task, { complete: true });
+    expect(Object.fromEntries(fetchMock.mock.calls[0]![1]!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, routing: '{"status":"closed"}', Token: 't' });
+    await client.closeChannel(task);
+    expect(Object.fromEntries(fetchMock.mock.calls[1]![1]!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, Token: 't' });
+    await client.getChannel(task);
+    expect(fetchMock.mock.calls[2]![0]).toBe('https://svc.example/get-channel');
+  });
+
+  it('a task that is not a Flex Conversations task is a typed error, and nothing is sent', async () => {
+    const fetchMock = jest.fn();
+    const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock as never });
+    expect(() => channelOfTask({ attributes: { call_sid: 'CA1' } as never })).toThrow(FlexInteractionChannelsError);
+    await expect(client.closeChannel({ attributes: null }, { complete: true })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
 });
 
 it('retries a 429 after Retry-After, then succeeds', async () => {
@@ -64,7 +104,7 @@ it('retries a 429 after Retry-After, then succeeds', async () => {
   const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock, sleep });
   const r = await client.closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid });
   expect(r.taskStatus).toBe('wrapping');
-  expect(sleep).toHaveBeenCalledWith(3000);
+  expect(sleep.mock.calls.map((c: unknown[]) => c[0])).toEqual([3000]);
   expect(fetchMock).toHaveBeenCalledTimes(2);
 });
 
@@ -76,15 +116,35 @@ it('waits 1 s when a 429 has no Retry-After, and gives up after maxRetries with 
   expect(err).toBeInstanceOf(FlexInteractionChannelsError);
   expect((err as FlexInteractionChannelsError).code).toBe('rate_limited');
   expect(fetchMock).toHaveBeenCalledTimes(3);
-  expect(sleep.mock.calls).toEqual([[1000], [1000]]);
+  expect(sleep.mock.calls.map((c: unknown[]) => c[0])).toEqual([1000, 1000]);
 });
 
-it('does not wait longer than maxRetryAfter', async () => {
+it('does not retry past the call\'s deadline: a Retry-After that does not fit is returned as the error', async () => {
   const fetchMock = jest.fn(async () => reply(429, { error: { code: 'rate_limited', message: 'x', status: 429 } }, { 'Retry-After': '60' }));
-  const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock, sleep: async () => undefined });
+  const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock, sleep: async () => undefined, deadlineMs: 30_000 });
   const err = (await client.getChannel({ interactionSid: 'a', channelSid: 'b' }).catch((e: unknown) => e)) as FlexInteractionChannelsError;
   expect(err.retryAfter).toBe(60);
   expect(fetchMock).toHaveBeenCalledTimes(1);
+  // The same wait fits a longer deadline given for this call.
+  fetchMock.mockClear();
+  await client.getChannel({ interactionSid: 'a', channelSid: 'b' }, { deadlineMs: 120_000 }).catch(() => undefined);
+  expect(fetchMock).toHaveBeenCalledTimes(3);
+});
+
+it('an abort signal cancels the call, and a wait before a retry', async () => {
+  const controller = new AbortController();
+  const fetchMock = jest.fn(async () => reply(429, { error: { code: 'rate_limited', message: 'x', status: 429 } }, { 'Retry-After': '5' }));
+  const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock });
+  const started = Date.now();
+  const call = client.getChannel({ interactionSid: 'a', channelSid: 'b' }, { signal: controller.signal });
+  setTimeout(() => controller.abort(new Error('agent left the task')), 50);
+  await expect(call).rejects.toThrow('agent left the task');
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(fetchMock).toHaveBeenCalledTimes(1);
+  const aborted = new AbortController();
+  aborted.abort(new Error('already'));
+  const failing = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: (async (_u: string, init?: RequestInit) => { init?.signal?.throwIfAborted(); return reply(200, {}); }) as never });
+  await expect(failing.getChannel({ interactionSid: 'a', channelSid: 'b' }, { signal: aborted.signal })).rejects.toThrow('already');
 });
 
 it('surfaces the contract error with details; never retries other errors', async () => {
