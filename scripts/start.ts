@@ -15,6 +15,7 @@ import { parseEnv } from 'node:util';
 import ts from 'typescript';
 import { startLocalPlatform, type LocalPlatform } from '../gateway/local-platform';
 import { DEMO, demoTwilio } from '../sandbox/demo';
+import { DEMO_PATH, demoPage } from '../sandbox/demo-page';
 import { loadLib, ROOT } from './runtime-shim';
 
 /** Not 3000: that is the Flex plugin dev server's port, and a plugin developer runs both. */
@@ -65,6 +66,8 @@ function printSandboxBanner(url: string): void {
   line(' Real account: copy .env.example to .env, fill in ACCOUNT_SID and AUTH_TOKEN.');
   line('==================================================================================');
   printEndpoints(url);
+  line(` Demo page (pick an interaction, close a channel as the agent or supervisor): ${url}${DEMO_PATH}`);
+  line('');
   line(` Demo agent token:      ${DEMO.agentToken}   (worker ${DEMO.agentWorkerSid}, on ${uo})`);
   line(` Demo supervisor token: ${DEMO.supervisorToken}`);
   line(` Interactions:          ${DEMO.interactions.map((i) => i.interactionSid).join(', ')}`);
@@ -100,14 +103,19 @@ function printAccountBanner(url: string, accountSid: string, envPath: string): v
  * What the runtime gets: the sandbox (no account key in .env) or the user's account (every
  * account key checked, with its .env name, before anything starts).
  */
-async function resolveSettings(env: Record<string, string>, envPath: string, url: string, port: number): Promise<{ settings: Record<string, string>; stopFake?: () => Promise<void> }> {
+async function resolveSettings(
+  env: Record<string, string>,
+  envPath: string,
+  url: string,
+  port: number,
+): Promise<{ settings: Record<string, string>; stopFake?: () => Promise<void>; sandbox: boolean }> {
   if (ACCOUNT_KEYS.some((key) => env[key] !== undefined)) {
     const problem = checkSettings(env);
     if (problem !== undefined) {
       fail(`Cannot start: ${problem}.\nFix it in ${envPath} (see .env.example for every key, one comment each), then run npm start again.\n(With none of ${ACCOUNT_KEYS.join(', ')} set, npm start runs the offline sandbox.)`);
     }
     printAccountBanner(url, env.ACCOUNT_SID!, envPath);
-    return { settings: env };
+    return { settings: env, sandbox: false };
   }
   const fake = demoTwilio();
   const fakeUrl = await fake.start(Number(process.env.SANDBOX_TWILIO_PORT ?? 0));
@@ -122,7 +130,7 @@ async function resolveSettings(env: Record<string, string>, envPath: string, url
   const problem = checkSettings(settings);
   if (problem !== undefined) fail(`Cannot start the sandbox: ${problem}. Fix it in ${envPath}.`);
   printSandboxBanner(url);
-  return { settings, stopFake: () => fake.stop() };
+  return { settings, stopFake: () => fake.stop(), sandbox: true };
 }
 
 /**
@@ -170,11 +178,11 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const env = existsSync(envPath) ? readEnvFile(envPath) : {};
 
-  const { settings, stopFake } = await resolveSettings(env, envPath, url, port);
+  const { settings, stopFake, sandbox } = await resolveSettings(env, envPath, url, port);
 
   let platform: LocalPlatform;
   try {
-    platform = await startLocalPlatform({ settings, port, cold: args.includes('--cold') });
+    platform = await startLocalPlatform({ settings, port, cold: args.includes('--cold'), extra: sandbox ? demoPage() : undefined });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') fail(`Cannot start: port ${port} is in use. Stop what uses it, or pick another: PORT=${port + 1} npm start`);

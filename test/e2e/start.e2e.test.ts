@@ -120,6 +120,10 @@ it('sandbox: the banner names only the public endpoints, and its curl commands w
     const many = Array.from({ length: 91 }, (_, i) => ['-H', `X-H${i}: v`]).flat();
     const tooMany = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...many, `http://127.0.0.1:${port}/openapi.json`]);
     expect(tooMany.stdout).toBe('431');
+    // The demo page is served beside the functions.
+    expect(output).toContain(`http://127.0.0.1:${port}/demo/`);
+    const demo = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{content_type}', `http://127.0.0.1:${port}/demo/`]);
+    expect(demo.stdout).toBe('200 text/html; charset=utf-8');
     const ss = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`:${port} `));
     expect(ss.length).toBeGreaterThan(0);
     for (const l of ss) expect(l).toContain(`127.0.0.1:${port} `);

@@ -32,7 +32,7 @@ function packagedChromium(): string {
   });
 }
 
-export async function launchBrowser(options: { hosts: string[]; certPem: string }): Promise<Browser> {
+export async function launchBrowser(options: { hosts?: string[]; certPem?: string } = {}): Promise<Browser> {
   const executablePath = process.env.CHROME_PATH ?? packagedChromium();
   return chromium.launch({
     executablePath,
@@ -44,8 +44,8 @@ export async function launchBrowser(options: { hosts: string[]; certPem: string 
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=${options.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(',')}`,
-      `--ignore-certificate-errors-spki-list=${spkiHash(options.certPem)}`,
+      ...(options.hosts?.length ? [`--host-resolver-rules=${options.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(',')}`] : []),
+      ...(options.certPem ? [`--ignore-certificate-errors-spki-list=${spkiHash(options.certPem)}`] : []),
     ],
   });
 }

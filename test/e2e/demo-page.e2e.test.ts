@@ -1,0 +1,61 @@
+/**
+ * npm start's sandbox demo page in a real browser: pick a demo interaction, see its channels,
+ * close one as the demo agent. With WRITE_SCREENSHOT=1 it also writes docs/demo.png, the
+ * picture in the README.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { DEMO, demoTwilio } from '../../sandbox/demo';
+import { demoPage } from '../../sandbox/demo-page';
+import { launchBrowser } from '../support/browser';
+import { ROOT, startFunctions, type Running } from '../support/processes';
+
+jest.setTimeout(90_000);
+
+let fake: ReturnType<typeof demoTwilio>;
+let server: Running;
+let browser: Browser;
+
+beforeAll(async () => {
+  fake = demoTwilio();
+  const fakeUrl = await fake.start();
+  server = await startFunctions(
+    { ACCOUNT_SID: DEMO.accountSid, AUTH_TOKEN: DEMO.authToken, TWILIO_API_BASE_URL: fakeUrl, TWILIO_IAM_BASE_URL: fakeUrl },
+    { extra: demoPage() },
+  );
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await fake?.stop();
+});
+
+it('lists a demo interaction\'s channels and closes the agent\'s one', async () => {
+  const page = await browser.newPage({ viewport: { width: 980, height: 640 } });
+  try {
+    await page.goto(`${server.url}/demo/`);
+    await page.waitForSelector('body[data-ready="yes"]', { state: 'attached' });
+    const two = DEMO.interactions[1];
+    await page.selectOption('#interaction', two.interactionSid);
+    await page.waitForSelector(`button[data-channel="${two.channels[0].sid}"]`);
+    expect(await page.locator('#channels tr').count()).toBe(2);
+    await page.click(`button[data-channel="${two.channels[0].sid}"]`);
+    await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"taskStatus": "completed"')`);
+    await page.waitForSelector('#channels td.status.closed');
+    expect(fake.channels.get(two.channels[0].sid)!.status).toBe('closed');
+    // The supervisor may close the channel the agent is not on; the agent may not.
+    await page.click(`button[data-channel="${two.channels[1].sid}"]`);
+    await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"code": "forbidden"')`);
+    if (process.env.WRITE_SCREENSHOT === '1') {
+      mkdirSync(join(ROOT, 'docs'), { recursive: true });
+      await page.selectOption('#who', 'supervisor');
+      await page.click(`button[data-channel="${two.channels[1].sid}"]`);
+      await page.waitForFunction(`document.querySelectorAll('#channels td.status.closed').length === 2`);
+      await page.screenshot({ path: join(ROOT, 'docs', 'demo.png') });
+    }
+  } finally {
+    await page.close();
+  }
+});
