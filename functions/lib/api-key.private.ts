@@ -89,21 +89,8 @@ let shared: { key: string; validator: ApiKeyValidator } | undefined;
 
 /** The warm container's API key validator for these settings. */
 export function apiKeyValidator(config: Config): ApiKeyValidator {
-  const baseUrl = config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge);
-  const key = [config.accountSid, baseUrl, config.iamTimeoutMs, config.tokenCacheMaxTtlMs, config.tokenCacheSize, config.iamMaxConcurrent].join('|');
-  if (shared?.key !== key) {
-    shared = {
-      key,
-      validator: new ApiKeyValidator({
-        accountSid: config.accountSid,
-        baseUrl,
-        timeoutMs: config.iamTimeoutMs,
-        fallbackDeadlineMs: config.requestDeadlineMs,
-        maxTtlMs: config.tokenCacheMaxTtlMs,
-        cacheSize: config.tokenCacheSize,
-        maxConcurrent: config.iamMaxConcurrent,
-      }),
-    };
-  }
+  const options = { accountSid: config.accountSid, baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge), ...credentialCache.checkSettings(config) };
+  const key = JSON.stringify(options);
+  if (shared?.key !== key) shared = { key, validator: new ApiKeyValidator(options) };
   return shared.validator;
 }

@@ -8,11 +8,23 @@
  * - at most `maxConcurrent` calls at once; beyond that a 429 with Retry-After, never a queue.
  */
 import { createHash } from 'node:crypto';
+import type { Config } from './config.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 
 /** Keep an invalid answer this long (a typo'd credential is not re-checked in a loop). */
 export const INVALID_TTL_MS = 5_000;
+
+/** The settings every credential check takes from the configuration (one timeout, one cache policy). */
+export function checkSettings(config: Config): { timeoutMs: number; fallbackDeadlineMs: number; maxTtlMs: number; cacheSize: number; maxConcurrent: number } {
+  return {
+    timeoutMs: config.iamTimeoutMs,
+    fallbackDeadlineMs: config.requestDeadlineMs,
+    maxTtlMs: config.tokenCacheMaxTtlMs,
+    cacheSize: config.tokenCacheSize,
+    maxConcurrent: config.iamMaxConcurrent,
+  };
+}
 
 export type Verdict<T> = { valid: true; who: T; until: number } | { valid: false };
 

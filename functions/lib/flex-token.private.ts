@@ -200,23 +200,8 @@ let shared: { key: string; validator: FlexTokenValidator } | undefined;
 /** The warm container's validator for these settings (its cache lives as long as the container). */
 export function flexTokenValidator(config: Config): FlexTokenValidator {
   const { username, password } = configs.twilioCredentials(config);
-  const baseUrl = config.iamBaseUrl ?? iamBaseUrl(config.region);
-  const key = [config.accountSid, username, password, baseUrl, config.iamTimeoutMs, config.tokenCacheMaxTtlMs, config.tokenCacheSize, config.iamMaxConcurrent].join('|');
-  if (shared?.key !== key) {
-    shared = {
-      key,
-      validator: new FlexTokenValidator({
-        accountSid: config.accountSid,
-        username,
-        password,
-        baseUrl,
-        timeoutMs: config.iamTimeoutMs,
-        fallbackDeadlineMs: config.requestDeadlineMs,
-        maxTtlMs: config.tokenCacheMaxTtlMs,
-        cacheSize: config.tokenCacheSize,
-        maxConcurrent: config.iamMaxConcurrent,
-      }),
-    };
-  }
+  const options = { accountSid: config.accountSid, username, password, baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region), ...credentialCache.checkSettings(config) };
+  const key = JSON.stringify(options);
+  if (shared?.key !== key) shared = { key, validator: new FlexTokenValidator(options) };
   return shared.validator;
 }
