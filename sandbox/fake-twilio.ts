@@ -55,7 +55,11 @@ export type Fault =
   | { kind: 'status'; status: number; code?: number; message?: string; retryAfter?: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
-  | { kind: 'not-json'; status?: number };
+  | { kind: 'not-json'; status?: number }
+  /** Any JSON answer, e.g. IAM saying something it never says for a real token. */
+  | { kind: 'answer'; status: number; body: unknown }
+  /** The status line and part of a JSON body, then the connection is cut. */
+  | { kind: 'truncate' };
 
 interface PendingFault {
   match: (req: RecordedRequest) => boolean;
@@ -245,6 +249,16 @@ export class FakeTwilio {
       const fault = pending.fault;
       if (fault.kind === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'answer') {
+        this.send(res, fault.status, fault.body);
+        return;
+      }
+      if (fault.kind === 'truncate') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+        res.write('{"sid": "UO');
+        setTimeout(() => req.socket.destroy(), 20);
         return;
       }
       if (fault.kind === 'not-json') {

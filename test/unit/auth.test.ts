@@ -290,6 +290,57 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
   });
 });
 
+describe('each switch holds even when another credential gets the request past the first gate', () => {
+  it('AUTH_ACCOUNT_CREDENTIALS=false: valid account credentials are not accepted, though a (bad) Flex token was also sent', async () => {
+    const off = settings(s.baseUrl, { AUTH_ACCOUNT_CREDENTIALS: 'false' });
+    const r = await get({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }, { Token: f.flexToken('unknown') }, off);
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('AUTH_TWILIO_SIGNATURE=false: a valid signature is not accepted, though a (bad) Flex token was also sent', async () => {
+    const off = settings(s.baseUrl, { AUTH_TWILIO_SIGNATURE: 'false' });
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid, Token: f.flexToken('unknown') };
+    const r = await get({ 'x-twilio-signature': sign('/get-channel', params) }, { Token: params.Token }, off);
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('AUTH_FLEX_TOKEN=false: a valid Flex token is not accepted, though Basic was also sent', async () => {
+    const off = settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false' });
+    const r = await get({ authorization: f.basic(f.ACCOUNT_SID, 'e'.repeat(32)) }, { Token: f.AGENT_TOKEN }, off);
+    expect(r.statusCode).toBe(401);
+    expect(s.fake.iamRequests()).toHaveLength(0);
+  });
+});
+
+describe('what IAM answers', () => {
+  const iam = (q: { path: string }) => q.path.endsWith('/validate');
+
+  it('valid: true with an expiration already past is not valid', async () => {
+    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true, expiration: new Date(Date.now() - 1000).toISOString(), identity: 'x', roles: ['agent'], worker_sid: f.AGENT_WORKER } }, iam);
+    expect((await get({ authorization: `Bearer ${f.AGENT_TOKEN}` })).statusCode).toBe(401);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it.each([401, 403])('IAM refusing our own credentials (%i) is a 500 misconfigured, naming no secret', async (status) => {
+    s.fake.inject({ kind: 'status', status, code: 20003, message: 'Authenticate' }, iam);
+    const r = await get({ authorization: `Bearer ${f.AGENT_TOKEN}` });
+    expect(r.statusCode).toBe(500);
+    expect(r.json.error).toMatchObject({ code: 'misconfigured', message: 'Twilio IAM refused the credentials this function is configured with' });
+  });
+
+  it('an IAM 4xx with an error body is IAM saying no: 401', async () => {
+    s.fake.inject({ kind: 'status', status: 400, code: 20101, message: 'Invalid Access Token' }, iam);
+    expect((await get({ authorization: `Bearer ${f.AGENT_TOKEN}` })).statusCode).toBe(401);
+  });
+
+  it('an IAM 4xx whose body says valid is still no', async () => {
+    s.fake.inject({ kind: 'answer', status: 400, body: { valid: true, identity: 'x', roles: ['agent'] } }, iam);
+    expect((await get({ authorization: `Bearer ${f.AGENT_TOKEN}` })).statusCode).toBe(401);
+  });
+});
+
 describe('account credentials (Basic)', () => {
   it('ACCOUNT_SID:AUTH_TOKEN passes', async () => {
     expect((await get({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) })).statusCode).toBe(200);

@@ -63,6 +63,13 @@ describe('fromTwilioError: the contract table', () => {
     expect(fromTwilioError(timeout, 'x')).toBe(timeout);
   });
 
+  it('an error that merely has a numeric status is not taken for a Twilio error', () => {
+    const impostor = Object.assign(new Error('boom'), { status: 404, code: 20404 });
+    expect(fromTwilioError(impostor, 'the channel')).toBe(impostor);
+    const plain = { status: 429 };
+    expect(fromTwilioError(plain, 'the channel')).toBe(plain);
+  });
+
   it('anything else is returned for the catch-all', () => {
     const bug = new TypeError('x is undefined');
     expect(fromTwilioError(bug, 'x')).toBe(bug);

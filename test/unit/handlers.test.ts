@@ -212,6 +212,33 @@ describe('who may call, and who may close (as an agent, through the participant 
   });
 });
 
+describe('response headers', () => {
+  it('every answer: JSON, no-store, nosniff; a 401 challenges for Bearer; a 403 has the forbidden code', async () => {
+    const ok = await invoke(getChannel, env, { path: '/get-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: account });
+    const denied = await invoke(getChannel, env, { path: '/get-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid } });
+    for (const r of [ok, denied]) {
+      expect(r.headers['Content-Type']).toBe('application/json; charset=utf-8');
+      expect(r.headers['Cache-Control']).toBe('no-store');
+      expect(r.headers['X-Content-Type-Options']).toBe('nosniff');
+    }
+    expect(denied.headers['WWW-Authenticate']).toBe('Bearer realm="flex-interaction-channels"');
+    const forbidden = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: { authorization: `Bearer ${f.OUTSIDER_TOKEN}` } });
+    expect(forbidden.json.error).toMatchObject({ code: 'forbidden', status: 403 });
+  });
+
+  it('CORS for an allowed origin: methods, headers, exposed Retry-After and max age, exactly', async () => {
+    const r = await invoke(closeChannel, env, { path: '/close-channel', params: {}, headers: { origin: 'https://flex.twilio.com' } });
+    expect(r.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://flex.twilio.com',
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type, Authorization, X-Twilio-Signature',
+      'Access-Control-Expose-Headers': 'Retry-After',
+      'Access-Control-Max-Age': '600',
+      Vary: 'Origin',
+    });
+  });
+});
+
 describe('a protected twin (the platform checked the signature)', () => {
   it('needs no credential of its own, asks IAM nothing, and closes as the account', async () => {
     const r = await invoke(studioClose, env, { path: '/studio/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid } });

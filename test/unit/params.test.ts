@@ -124,6 +124,17 @@ describe('close-channel parameters', () => {
     expect(problemFields(() => parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, ...extra }))).toEqual(fields_);
   });
 
+  it('reads limits of any number of digits', () => {
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: '100' }).limit).toBe(100);
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: '1000' }).limit).toBe(1000);
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, Limit: '25' }).limit).toBe(25);
+  });
+
+  it('a blank form field (Studio sends them) counts as not given: required ones are then missing', () => {
+    expect(problemFields(() => parseParams(GetChannelParams, { interactionSid: '', channelSid: UO }))).toEqual(['interactionSid']);
+    expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: '' }).limit).toBe(50);
+  });
+
   it('treats an empty form field as not given', () => {
     expect(parseParams(CloseChannelParams, { interactionSid: KD, channelSid: UO, status: '', routing: '' })).toEqual({
       interactionSid: KD,

@@ -63,6 +63,13 @@ describe('backoff', () => {
 });
 
 describe('parseRetryAfter', () => {
+  it('reads whole seconds of any length, and fractions', () => {
+    expect(parseRetryAfter('30')).toBe(30_000);
+    expect(parseRetryAfter('120')).toBe(120_000);
+    expect(parseRetryAfter('1.5')).toBe(1_500);
+    expect(parseRetryAfter(' 7 ')).toBe(7_000);
+  });
+
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter('0.5')).toBe(500);

@@ -112,3 +112,27 @@ it('a refused connection (nothing sent) is retried even for a change, and report
   expect(err).toBeInstanceOf(UpstreamError);
   expect((err as Error).message).toBe('could not reach the Twilio REST API (ECONNREFUSED)');
 });
+
+describe('an answer that breaks off mid-body', () => {
+  it('a read is tried again and succeeds', async () => {
+    s.fake.inject({ kind: 'truncate' });
+    expect((await get(transport())).statusCode).toBe(200);
+    expect(s.fake.apiRequests()).toHaveLength(2);
+  });
+
+  it('a change is not repeated, and says it may have been applied', async () => {
+    s.fake.inject({ kind: 'truncate' });
+    const err = await post(transport()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as Error).message).toMatch(/may or may not have been applied/);
+    expect(s.fake.apiRequests()).toHaveLength(1);
+  });
+});
+
+it('a POST whose connection was refused (nothing sent) is retried up to the policy\'s attempts', async () => {
+  const port = await freePort();
+  const sleep = jest.fn(async () => undefined);
+  const t = new Transport({ service: 'the Twilio REST API', callTimeoutMs: 500, fallbackDeadlineMs: 3000, baseUrl: `http://127.0.0.1:${port}`, sleep });
+  await post(t).catch(() => undefined);
+  expect(sleep).toHaveBeenCalledTimes(3);
+});
