@@ -21,6 +21,12 @@ export const AGENT_WORKER = `WK${'3c'.repeat(16)}`;
 export const SUPERVISOR_WORKER = `WK${'4d'.repeat(16)}`;
 export const OUTSIDER_WORKER = `WK${'6e'.repeat(16)}`;
 
+/**
+ * Where nothing listens: port 2 on loopback (nothing binds it, fetch allows it, and a free port found at run time
+ * could be taken by a parallel test's server before the call). Connecting is refused at once.
+ */
+export const REFUSED_PORT = 2;
+
 export const KD_UNKNOWN = `KD${'0'.repeat(31)}9`;
 export const UO_UNKNOWN = `UO${'0'.repeat(31)}9`;
 

@@ -9,7 +9,6 @@ import { authenticate, parseBasic } from '../../functions/lib/auth.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
-import { freePort } from '../support/processes';
 
 let s: Seeded;
 let env: Record<string, string>;
@@ -103,7 +102,7 @@ describe('Flex token', () => {
   });
 
   it('IAM unreachable (connection refused): the message names IAM and says nothing of a change', async () => {
-    const port = await freePort();
+    const port = f.REFUSED_PORT;
     const r = await get({}, { Token: f.AGENT_TOKEN }, settings(s.baseUrl, { TWILIO_IAM_BASE_URL: `http://127.0.0.1:${port}` }));
     expect(r.statusCode).toBe(502);
     expect(r.json.error.message).toBe('could not reach Twilio IAM (ECONNREFUSED)');

@@ -5,7 +5,6 @@
 import { Transport } from '../../functions/lib/transport.private';
 import { Deadline, withDeadline } from '../../functions/lib/deadline.private';
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../functions/lib/errors.private';
-import { freePort } from '../support/processes';
 import { startSeededFake, type Seeded } from '../support/fake';
 import * as f from '../support/fixtures';
 import { captured } from '../support/capture-logs';
@@ -82,7 +81,7 @@ it('a read-only POST (IAM validation) is retried like a read and reported as one
 });
 
 it('a call that fails for good is logged with the service, host, method and cause, and no credential', async () => {
-  const port = await freePort();
+  const port = f.REFUSED_PORT;
   await get(transport(500, `http://127.0.0.1:${port}`)).catch(() => undefined);
   const line = JSON.parse(captured.find((l) => l.includes('a call to Twilio failed'))!);
   expect(line).toMatchObject({ level: 'warn', service: 'the Twilio REST API', host: `127.0.0.1:${port}`, method: 'GET', cause: 'ECONNREFUSED', attempts: 4 });
@@ -107,7 +106,7 @@ it('an answer cut off mid-body is a failed connection: a change is not repeated'
 });
 
 it('a refused connection (nothing sent) is retried even for a change, and reported as unreachable, not as maybe applied', async () => {
-  const port = await freePort();
+  const port = f.REFUSED_PORT;
   const err = await post(transport(500, `http://127.0.0.1:${port}`)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamError);
   expect((err as Error).message).toBe('could not reach the Twilio REST API (ECONNREFUSED)');
@@ -130,7 +129,7 @@ describe('an answer that breaks off mid-body', () => {
 });
 
 it('a POST whose connection was refused (nothing sent) is retried up to the policy\'s attempts', async () => {
-  const port = await freePort();
+  const port = f.REFUSED_PORT;
   const sleep = jest.fn(async () => undefined);
   const t = new Transport({ service: 'the Twilio REST API', callTimeoutMs: 500, fallbackDeadlineMs: 3000, baseUrl: `http://127.0.0.1:${port}`, sleep });
   await post(t).catch(() => undefined);
