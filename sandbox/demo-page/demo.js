@@ -17,10 +17,11 @@ for (const interaction of config.interactions) {
   $('interaction').append(option);
 }
 
-async function load() {
+// After a close, the table is reloaded but the close's answer stays on screen.
+async function load(keepAnswer = false) {
   try {
     const answer = await client().listChannels({ interactionSid: $('interaction').value });
-    show(answer);
+    if (!keepAnswer) show(answer);
     $('channels').replaceChildren(...answer.channels.map(row));
   } catch (err) {
     show({ error: { code: err.code, status: err.status, message: err.message } });
@@ -41,15 +42,15 @@ function row(channel) {
         show({ error: { code: err.code, status: err.status, message: err.message } });
         return;
       }
-      await load();
+      await load(true);
     };
     tr.lastChild.append(button);
   }
   return tr;
 }
 
-$('load').onclick = load;
-$('interaction').onchange = load;
+$('load').onclick = () => load();
+$('interaction').onchange = () => load();
 $('who').onchange = () => undefined;
 document.body.dataset.ready = 'yes';
 await load();

@@ -42,8 +42,9 @@ it('lists a demo interaction\'s channels and closes the agent\'s one', async () 
     await page.waitForSelector(`button[data-channel="${two.channels[0].sid}"]`);
     expect(await page.locator('#channels tr').count()).toBe(2);
     await page.click(`button[data-channel="${two.channels[0].sid}"]`);
-    await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"taskStatus": "completed"')`);
+    // The table shows the channel closed, and the close's answer stays on screen.
     await page.waitForSelector('#channels td.status.closed');
+    await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"taskStatus": "completed"')`);
     expect(fake.channels.get(two.channels[0].sid)!.status).toBe('closed');
     // The supervisor may close the channel the agent is not on; the agent may not.
     await page.click(`button[data-channel="${two.channels[1].sid}"]`);
