@@ -12,6 +12,7 @@
  * an allow. Cached, bounded and timed out like the Flex token check (lib/credential-cache).
  */
 import type { Config } from './config.private';
+import type { CheckOptions } from './credential-cache.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
@@ -32,15 +33,9 @@ export function restApiBaseUrl(region: string | undefined, edge: string | undefi
   return `https://api${edge ? `.${edge}` : ''}${effectiveRegion ? `.${effectiveRegion}` : ''}.twilio.com`;
 }
 
-export interface ApiKeyValidatorOptions {
+export interface ApiKeyValidatorOptions extends CheckOptions {
   accountSid: string;
   baseUrl: string;
-  timeoutMs: number;
-  fallbackDeadlineMs: number;
-  maxTtlMs: number;
-  cacheSize: number;
-  maxConcurrent: number;
-  now?: () => number;
 }
 
 export class ApiKeyValidator {

@@ -15,8 +15,22 @@ const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof imp
 /** Keep an invalid answer this long (a typo'd credential is not re-checked in a loop). */
 export const INVALID_TTL_MS = 5_000;
 
+/** What every check of a credential with Twilio is configured with. */
+export interface CheckOptions {
+  /** One call to Twilio may take at most this long. */
+  timeoutMs: number;
+  /** Deadline used when a check runs outside a request. */
+  fallbackDeadlineMs: number;
+  /** Longest a valid answer is kept. */
+  maxTtlMs: number;
+  cacheSize: number;
+  /** Most checks asked of Twilio at once; the next one is refused with 429. */
+  maxConcurrent: number;
+  now?: () => number;
+}
+
 /** The settings every credential check takes from the configuration (one timeout, one cache policy). */
-export function checkSettings(config: Config): { timeoutMs: number; fallbackDeadlineMs: number; maxTtlMs: number; cacheSize: number; maxConcurrent: number } {
+export function checkSettings(config: Config): CheckOptions {
   return {
     timeoutMs: config.iamTimeoutMs,
     fallbackDeadlineMs: config.requestDeadlineMs,

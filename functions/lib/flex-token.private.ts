@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import type { Config } from './config.private';
+import type { CheckOptions } from './credential-cache.private';
 
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
@@ -96,18 +97,11 @@ export function iamBaseUrl(region: string | undefined): string {
 /** What the cache is keyed by: a SHA-256 of the token, never the token. */
 export const hashToken = (token: string): string => credentialCache.hashCredential(token);
 
-export interface ValidatorOptions {
+export interface ValidatorOptions extends CheckOptions {
   accountSid: string;
   username: string;
   password: string;
   baseUrl: string;
-  timeoutMs: number;
-  fallbackDeadlineMs: number;
-  maxTtlMs: number;
-  cacheSize: number;
-  /** Most validations asked of IAM at once; the next one is refused with 429. */
-  maxConcurrent: number;
-  now?: () => number;
 }
 
 export class FlexTokenValidator {
