@@ -5,15 +5,16 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
+import type * as Z from 'zod/mini';
 import { loadLib, ROOT } from './runtime-shim';
 
 type Api = typeof import('../functions/lib/api.private');
 type JsonSchema = Record<string, unknown>;
 
 /** JSON Schema (2020-12, which OpenAPI 3.1 uses) of a zod schema, as a request or an answer sees it. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+function jsonSchema(api: Api, schema: Z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
+  const out = toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12', metadata: api.descriptions }) as JsonSchema;
   delete out.$schema;
   return out;
 }
@@ -22,8 +23,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
  * A parameter schema as callers may send it. zod describes the parsed form; the wire also
  * takes routing as a JSON string and limit as a numeric string (forms and query strings).
  */
-function requestSchema(params: z.ZodObject): JsonSchema {
-  const schema = jsonSchema(params, 'input');
+function requestSchema(api: Api, params: Z.ZodMiniObject): JsonSchema {
+  const schema = jsonSchema(api, params, 'input');
   const properties = schema.properties as Record<string, JsonSchema>;
   if (properties.routing) {
     const { description, ...object } = properties.routing;
@@ -53,7 +54,7 @@ export function buildDocument(api: Api, version: string): JsonSchema {
   const paths: Record<string, JsonSchema> = {};
   for (const endpoint of api.ENDPOINTS) {
     const name = endpoint.path.slice(1).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
-    const request = requestSchema(endpoint.params);
+    const request = requestSchema(api, endpoint.params);
     const responses: Record<string, JsonSchema> = {
       '200': { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Response` } } } },
     };
@@ -105,10 +106,10 @@ export function buildDocument(api: Api, version: string): JsonSchema {
         twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: 'Twilio request signature. Studio and webhooks should call the protected twins under /studio/, where Twilio\'s gateway checks it.' },
       },
       schemas: {
-        getChannelResponse: jsonSchema(api.GetChannelResponse, 'output'),
-        listChannelsResponse: jsonSchema(api.ListChannelsResponse, 'output'),
-        closeChannelResponse: jsonSchema(api.CloseChannelResponse, 'output'),
-        Error: jsonSchema(api.ErrorResponse, 'output'),
+        getChannelResponse: jsonSchema(api, api.GetChannelResponse, 'output'),
+        listChannelsResponse: jsonSchema(api, api.ListChannelsResponse, 'output'),
+        closeChannelResponse: jsonSchema(api, api.CloseChannelResponse, 'output'),
+        Error: jsonSchema(api, api.ErrorResponse, 'output'),
       },
     },
   };

@@ -194,7 +194,8 @@ async function main(): Promise<void> {
   const stopWatching =
     process.env.NO_WATCH === undefined && !args.includes('--no-watch')
       ? watch(async () => {
-          execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'openapi.js')], { cwd: ROOT, stdio: 'inherit' });
+          // tsc rewrote lib/zod as a plain re-export: bundle it again, as `npm run build` does.
+          for (const script of ['bundle-zod.js', 'openapi.js']) execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', script)], { cwd: ROOT, stdio: 'inherit' });
           await platform.restartRuntime();
         })
       : () => undefined;

@@ -4,27 +4,31 @@
  * (`assets/openapi.json`, written at build time by scripts/openapi.ts) is generated from it,
  * so the two cannot drift apart.
  */
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof import('./params.private');
 const channels = require(Runtime.getFunctions()['lib/channels']!.path) as typeof import('./channels.private');
 
+/** What the schemas' `describe` calls say, for the OpenAPI generator (the library's own zod registry). */
+export const descriptions = z.globalRegistry;
+
 export const GetChannelResponse = z.object({ channel: channels.Channel });
-export type GetChannelResponse = z.infer<typeof GetChannelResponse>;
+export type GetChannelResponse = Z.infer<typeof GetChannelResponse>;
 
 export const ListChannelsResponse = z.object({
   interactionSid: z.string(),
   channels: z.array(channels.Channel),
-  count: z.number().int(),
+  count: z.int(),
 });
-export type ListChannelsResponse = z.infer<typeof ListChannelsResponse>;
+export type ListChannelsResponse = Z.infer<typeof ListChannelsResponse>;
 
 export const CloseChannelResponse = z.object({
   channel: channels.Channel,
-  routing: params.Routing.nullable(),
+  routing: z.nullable(params.Routing),
   taskStatus: z.enum(['wrapping', 'completed']),
 });
-export type CloseChannelResponse = z.infer<typeof CloseChannelResponse>;
+export type CloseChannelResponse = Z.infer<typeof CloseChannelResponse>;
 
 export const ErrorResponse = z.object({
   error: z.object({
@@ -43,13 +47,13 @@ export const ErrorResponse = z.object({
       'upstream_timeout',
     ]),
     message: z.string(),
-    status: z.number().int(),
-    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    twilioCode: z.number().int().optional(),
-    moreInfo: z.string().optional(),
+    status: z.int(),
+    details: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+    twilioCode: z.optional(z.int()),
+    moreInfo: z.optional(z.string()),
   }),
 });
-export type ErrorResponse = z.infer<typeof ErrorResponse>;
+export type ErrorResponse = Z.infer<typeof ErrorResponse>;
 
 export const GET_CHANNEL = {
   path: '/get-channel',

@@ -3,39 +3,40 @@
  * normalized shape. Each Twilio answer we depend on is checked with zod; each Twilio error is
  * translated by `fromTwilioError`.
  */
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { CloseChannelParams, GetChannelParams, ListChannelsParams, Routing } from './params.private';
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 
 /** A channel as the contract shows it. */
 export const Channel = z.object({
   sid: z.string(),
   interactionSid: z.string(),
-  type: z.string().nullable(),
-  status: z.string().nullable(),
-  errorCode: z.number().nullable(),
-  errorMessage: z.string().nullable(),
-  url: z.string().nullable(),
+  type: z.nullable(z.string()),
+  status: z.nullable(z.string()),
+  errorCode: z.nullable(z.number()),
+  errorMessage: z.nullable(z.string()),
+  url: z.nullable(z.string()),
   links: z.object({
-    participants: z.string().nullable(),
-    invites: z.string().nullable(),
-    transfers: z.string().nullable(),
+    participants: z.nullable(z.string()),
+    invites: z.nullable(z.string()),
+    transfers: z.nullable(z.string()),
   }),
 });
-export type Channel = z.infer<typeof Channel>;
+export type Channel = Z.infer<typeof Channel>;
 
 /** The fields of the helper's `InteractionChannelInstance` we read. */
 const ChannelInstance = z.object({
   sid: z.string(),
   interactionSid: z.string(),
-  type: z.string().nullish(),
-  status: z.string().nullish(),
-  errorCode: z.number().nullish(),
-  errorMessage: z.string().nullish(),
-  url: z.string().nullish(),
-  links: z.record(z.string(), z.unknown()).nullish(),
+  type: z.nullish(z.string()),
+  status: z.nullish(z.string()),
+  errorCode: z.nullish(z.number()),
+  errorMessage: z.nullish(z.string()),
+  url: z.nullish(z.string()),
+  links: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 const link = (links: Record<string, unknown> | null | undefined, name: string): string | null => {
@@ -114,8 +115,8 @@ export async function closeChannel(client: TwilioClient, p: CloseChannelParams):
 }
 
 const Participant = z.object({
-  type: z.string().nullish(),
-  routingProperties: z.unknown().nullish(),
+  type: z.nullish(z.string()),
+  routingProperties: z.nullish(z.unknown()),
 });
 
 /** Who is on a channel, as far as the close policy needs to know. */

@@ -3,9 +3,9 @@
  * Nothing else in the code reads environment variables. A bad or missing setting becomes a
  * `misconfigured` error that names the variable, never its value.
  */
-import { z } from 'zod';
 import type { Context } from '@twilio-labs/serverless-runtime-types/types';
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 
 export type ClosePolicy = 'participant' | 'roles' | 'off';
@@ -44,26 +44,30 @@ export interface Config {
 }
 
 const sid = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must look like ${prefix} followed by 32 hex digits`);
+  z.string().check(z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must look like ${prefix} followed by 32 hex digits`));
+
+const FLAGS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'] as const;
+type Flag = (typeof FLAGS)[number];
 
 const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+  z.pipe(
+    z.optional(z.enum(FLAGS, { error: 'must be true or false' })),
+    z.transform((v: Flag | undefined) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v))),
+  );
 
 const integer = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .optional()
-    .transform((v) => (v === undefined ? fallback : Number(v)))
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z.pipe(
+    z.pipe(
+      z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number'))),
+      z.transform((v: string | undefined) => (v === undefined ? fallback : Number(v))),
+    ),
+    z.number().check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)),
+  );
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalText = z.pipe(
+  z.optional(z.string()),
+  z.transform((v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+);
 
 /** A comma-separated setting as a list; blank items dropped. */
 function list(value: string | undefined, fallback: string[]): string[] {
@@ -77,11 +81,11 @@ function list(value: string | undefined, fallback: string[]): string[] {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** A base URL override: https anywhere, plain http only to this machine. */
-const baseUrl = optionalText.pipe(
-  z
-    .string()
-    .optional()
-    .superRefine((v, ctx) => {
+const baseUrl = z.pipe(
+  optionalText,
+  z.pipe(
+    z.optional(z.string()).check(
+      z.superRefine((v, ctx) => {
       if (v === undefined) return;
       let url: URL;
       try {
@@ -94,8 +98,10 @@ const baseUrl = optionalText.pipe(
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         ctx.addIssue({ code: 'custom', message: 'must be https (plain http is allowed to loopback only)' });
       }
-    })
-    .transform((v) => v?.replace(/\/+$/, '')),
+      }),
+    ),
+    z.transform((v: string | undefined) => v?.replace(/\/+$/, '')),
+  ),
 );
 
 /**
@@ -112,11 +118,10 @@ function isOrigin(item: string): boolean {
   }
 }
 
-const origins = optionalText.pipe(
-  z
-    .string()
-    .optional()
-    .superRefine((v, ctx) => {
+const origins = z.pipe(
+  optionalText,
+  z.optional(z.string()).check(
+    z.superRefine((v, ctx) => {
       const bad = list(v, []).find((item) => !isOrigin(item));
       if (bad !== undefined) {
         ctx.addIssue({
@@ -125,12 +130,13 @@ const origins = optionalText.pipe(
         });
       }
     }),
+  ),
 );
 
 const EnvSchema = z.object({
   ACCOUNT_SID: sid('AC'),
-  AUTH_TOKEN: optionalText.pipe(z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
-  API_KEY: optionalText.pipe(sid('SK').optional()),
+  AUTH_TOKEN: z.pipe(optionalText, z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits')))),
+  API_KEY: z.pipe(optionalText, z.optional(sid('SK'))),
   API_SECRET: optionalText,
   TWILIO_REGION: optionalText,
   TWILIO_EDGE: optionalText,
@@ -139,7 +145,7 @@ const EnvSchema = z.object({
   AUTH_TWILIO_SIGNATURE: flag(true),
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
   AUTH_API_KEYS: flag(true),
-  CLOSE_POLICY: z.enum(['participant', 'roles', 'off'], { message: 'must be participant, roles or off' }).default('participant'),
+  CLOSE_POLICY: z._default(z.enum(['participant', 'roles', 'off'], { error: 'must be participant, roles or off' }), 'participant'),
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
   ORPHAN_GUARD_EVENTS: optionalText,

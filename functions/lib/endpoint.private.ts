@@ -6,7 +6,7 @@
  * the REST API before the caller is authenticated. Every outcome is answered as JSON here.
  */
 import type { Context, ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
-import type { z } from 'zod';
+import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Caller } from './auth.private';
 import type { Config } from './config.private';
@@ -30,7 +30,7 @@ export interface Work<P> {
 }
 
 /** An endpoint of the contract (`lib/api`) plus the work it does. */
-export interface EndpointSpec<S extends z.ZodObject> {
+export interface EndpointSpec<S extends Z.ZodMiniObject> {
   methods: readonly Method[];
   /** The parameters; their camelCase names are also accepted in PascalCase. */
   params: S;
@@ -42,7 +42,7 @@ export interface EndpointSpec<S extends z.ZodObject> {
    * exactly the endpoint's parameters (lib/params, assertUnambiguouslySigned).
    */
   webhook?: boolean;
-  run: (work: Work<z.infer<S>>) => Promise<object>;
+  run: (work: Work<Z.infer<S>>) => Promise<object>;
 }
 
 export type Handler = (context: Context<Record<string, unknown>>, event: RuntimeEvent, callback: ServerlessCallback) => Promise<void>;
@@ -57,7 +57,7 @@ export interface EndpointOptions {
   verifiedByPlatform?: boolean;
 }
 
-async function handle<S extends z.ZodObject>(
+async function handle<S extends Z.ZodMiniObject>(
   spec: EndpointSpec<S>,
   options: EndpointOptions,
   context: Context<Record<string, unknown>>,
@@ -89,7 +89,7 @@ async function handle<S extends z.ZodObject>(
 }
 
 /** Build a Runtime handler from an endpoint's spec. */
-export function endpoint<S extends z.ZodObject>(spec: EndpointSpec<S>, options: EndpointOptions = {}): Handler {
+export function endpoint<S extends Z.ZodMiniObject>(spec: EndpointSpec<S>, options: EndpointOptions = {}): Handler {
   return async (context, event, callback) => {
     const headers = http.readHeaders(event);
     const cors = { value: http.corsHeaders(undefined, [], spec.methods) };

@@ -17,10 +17,11 @@
  * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that the caller gets
  *   429 with Retry-After instead of a queue without end.
  */
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 import type { Config } from './config.private';
 import type { CheckOptions } from './credential-cache.private';
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
 const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
@@ -38,12 +39,12 @@ export interface FlexIdentity {
 /** The part of IAM's answer we depend on. */
 const IamAnswer = z.object({
   valid: z.boolean(),
-  code: z.number().optional().nullable(),
-  message: z.string().optional().nullable(),
-  expiration: z.string().optional().nullable(),
-  identity: z.string().optional().nullable(),
-  roles: z.array(z.string()).optional().nullable(),
-  worker_sid: z.string().optional().nullable(),
+  code: z.nullish(z.number()),
+  message: z.nullish(z.string()),
+  expiration: z.nullish(z.string()),
+  identity: z.nullish(z.string()),
+  roles: z.nullish(z.array(z.string())),
+  worker_sid: z.nullish(z.string()),
 });
 
 type Verdict = import('./credential-cache.private').Verdict<FlexIdentity>;

@@ -3,7 +3,7 @@
  * functions and their protected twins (functions/studio/) are both built from these, so they
  * cannot differ in parameters, Twilio calls, answers or errors.
  */
-import type { z } from 'zod';
+import type * as Z from 'zod/mini';
 import type { EndpointSpec } from './endpoint.private';
 
 const api = require(Runtime.getFunctions()['lib/api']!.path) as typeof import('./api.private');
@@ -34,4 +34,4 @@ export const CLOSE_CHANNEL: EndpointSpec<typeof api.CLOSE_CHANNEL.params> = {
   },
 };
 
-export type Operation = EndpointSpec<z.ZodObject>;
+export type Operation = EndpointSpec<Z.ZodMiniObject>;

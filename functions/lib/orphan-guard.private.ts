@@ -13,9 +13,10 @@
  * Every answer is 200 with what was decided and why (TaskRouter only needs to know we got the
  * event), and each decision is logged. It is idempotent: a channel already closed is left alone.
  */
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const channels = require(Runtime.getFunctions()['lib/channels']!.path) as typeof import('./channels.private');
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
@@ -23,21 +24,21 @@ const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof imp
 
 /** The fields of a TaskRouter event callback we read (it sends many more). */
 export const TaskRouterEvent = z.object({
-  eventType: z.string({ error: 'EventType is required' }).min(1).max(100).describe('e.g. task.canceled'),
-  taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'TaskSid must look like WT followed by 32 hex digits').optional(),
-  taskAttributes: z.string().max(64 * 1024).optional(),
+  eventType: z.string({ error: 'EventType is required' }).check(z.minLength(1), z.maxLength(100), z.describe('e.g. task.canceled')),
+  taskSid: z.optional(z.string().check(z.regex(/^WT[0-9a-fA-F]{32}$/, 'TaskSid must look like WT followed by 32 hex digits'))),
+  taskAttributes: z.optional(z.string().check(z.maxLength(64 * 1024))),
 });
-export type TaskRouterEvent = z.infer<typeof TaskRouterEvent>;
+export type TaskRouterEvent = Z.infer<typeof TaskRouterEvent>;
 
 /** What the guard did, and why. */
 export const OrphanGuardResponse = z.object({
   action: z.enum(['closed', 'ignored']),
   reason: z.string(),
-  interactionSid: z.string().optional(),
-  channelSid: z.string().optional(),
-  channel: channels.Channel.optional(),
+  interactionSid: z.optional(z.string()),
+  channelSid: z.optional(z.string()),
+  channel: z.optional(channels.Channel),
 });
-export type OrphanGuardResponse = z.infer<typeof OrphanGuardResponse>;
+export type OrphanGuardResponse = Z.infer<typeof OrphanGuardResponse>;
 
 /** Channel statuses that still hold a conversation open. */
 const OPEN = new Set(['setup', 'active']);
@@ -47,7 +48,7 @@ const TaskAttributes = z.object({
   flexInteractionChannelSid: params.ChannelSid,
 });
 
-function conversationOf(attributes: string | undefined): z.infer<typeof TaskAttributes> | undefined {
+function conversationOf(attributes: string | undefined): Z.infer<typeof TaskAttributes> | undefined {
   if (attributes === undefined) return undefined;
   try {
     const parsed = TaskAttributes.safeParse(JSON.parse(attributes));

@@ -3,8 +3,9 @@
  * Names are camelCase; the PascalCase spelling of Twilio's docs is accepted as an alias.
  * A failure is an `invalid_request` whose details name each bad field by its camelCase name.
  */
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 
+const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
 const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
 
 const sid = (prefix: string, field: string) =>
@@ -12,78 +13,80 @@ const sid = (prefix: string, field: string) =>
     .string({
       error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
     })
-    .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${field} must look like ${prefix} followed by 32 hex digits`);
+    .check(z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${field} must look like ${prefix} followed by 32 hex digits`));
 
-export const InteractionSid = sid('KD', 'interactionSid').describe('The interaction (KD followed by 32 hex digits).');
-export const ChannelSid = sid('UO', 'channelSid').describe('The channel (UO followed by 32 hex digits).');
+export const InteractionSid = sid('KD', 'interactionSid').check(z.describe('The interaction (KD followed by 32 hex digits).'));
+export const ChannelSid = sid('UO', 'channelSid').check(z.describe('The channel (UO followed by 32 hex digits).'));
 
 /** The only routing Twilio accepts on a channel update: complete the tasks. */
 export const Routing = z.strictObject(
   { status: z.literal('closed', { error: 'routing.status must be "closed"' }) },
   { error: 'routing must be {"status":"closed"}' },
 );
-export type Routing = z.infer<typeof Routing>;
+export type Routing = Z.infer<typeof Routing>;
 
-const routingInput = z.preprocess((value, ctx) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'routing must be a JSON object such as {"status":"closed"}' });
-    return z.NEVER;
-  }
-}, Routing);
+/** routing as an object, or as its JSON string (a form field can only carry a string). */
+const routingInput = z.pipe(
+  z.transform((value: unknown, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'routing must be a JSON object such as {"status":"closed"}', input: value });
+      return z.NEVER;
+    }
+  }),
+  Routing,
+);
 
-const limitInput = z
-  .union(
+const limitInput = z.pipe(
+  z.union(
     [
       z.number(),
-      z
-        .string()
-        .regex(/^\s*\d{1,7}\s*$/, 'limit must be a whole number')
-        .transform((s) => Number(s)),
+      z.pipe(
+        z.string().check(z.regex(/^\s*\d{1,7}\s*$/, 'limit must be a whole number')),
+        z.transform((s: string) => Number(s)),
+      ),
     ],
     { error: 'limit must be a whole number from 1 to 1000' },
-  )
-  .pipe(
-    z
-      .number()
-      .int('limit must be a whole number')
-      .min(1, 'limit must be at least 1')
-      .max(1000, 'limit must be at most 1000'),
-  );
+  ),
+  z.int({ error: 'limit must be a whole number' }).check(z.minimum(1, 'limit must be at least 1'), z.maximum(1000, 'limit must be at most 1000')),
+);
 
 export const GetChannelParams = z.object({ interactionSid: InteractionSid, channelSid: ChannelSid });
-export type GetChannelParams = z.infer<typeof GetChannelParams>;
+export type GetChannelParams = Z.infer<typeof GetChannelParams>;
 
 export const ListChannelsParams = z.object({
   interactionSid: InteractionSid,
-  limit: limitInput.default(50).describe('At most this many channels, 1 to 1000.'),
+  limit: z._default(limitInput, 50).check(z.describe('At most this many channels, 1 to 1000.')),
 });
-export type ListChannelsParams = z.infer<typeof ListChannelsParams>;
+export type ListChannelsParams = Z.infer<typeof ListChannelsParams>;
 
 export const CloseChannelParams = z
   .object({
     interactionSid: InteractionSid,
     channelSid: ChannelSid,
     status: z
-      .enum(['closed', 'inactive'], { error: 'status must be "closed" or "inactive"' })
-      .default('closed')
-      .describe('closed (default) or inactive.'),
-    routing: routingInput
-      .optional()
-      .describe('{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.'),
+      ._default(z.enum(['closed', 'inactive'], { error: 'status must be "closed" or "inactive"' }), 'closed')
+      .check(z.describe('closed (default) or inactive.')),
+    routing: z
+      .optional(routingInput)
+      .check(
+        z.describe('{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.'),
+      ),
   })
-  .superRefine((p, ctx) => {
-    if (p.status === 'inactive' && p.routing === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['routing'],
-        message: 'routing {"status":"closed"} is required when status is "inactive"',
-      });
-    }
-  });
-export type CloseChannelParams = z.infer<typeof CloseChannelParams>;
+  .check(
+    z.superRefine((p, ctx) => {
+      if (p.status === 'inactive' && p.routing === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routing'],
+          message: 'routing {"status":"closed"} is required when status is "inactive"',
+        });
+      }
+    }),
+  );
+export type CloseChannelParams = Z.infer<typeof CloseChannelParams>;
 
 /** No valid request comes anywhere near these; larger or deeper parameters are refused unread. */
 export const MAX_PARAMS_BYTES = 16 * 1024;
@@ -152,7 +155,7 @@ function alias(name: string): string {
  * come by its camelCase name or its PascalCase alias, not both with different values. Unknown
  * parameters are ignored: Studio and Twilio webhooks send many of their own.
  */
-export function parseParams<S extends z.ZodObject>(schema: S, params: Record<string, unknown>): z.infer<S> {
+export function parseParams<S extends Z.ZodMiniObject>(schema: S, params: Record<string, unknown>): Z.infer<S> {
   const fields = Object.keys(schema.shape);
   const input: Record<string, unknown> = {};
   const problems: import('./errors.private').FieldProblem[] = [];
@@ -178,7 +181,7 @@ export function parseParams<S extends z.ZodObject>(schema: S, params: Record<str
     const first = problems[0]!;
     throw new errors.InvalidRequestError(first.message, problems);
   }
-  return (result as { data: z.infer<S> }).data;
+  return (result as { data: Z.infer<S> }).data;
 }
 
 /**
@@ -190,7 +193,7 @@ export function parseParams<S extends z.ZodObject>(schema: S, params: Record<str
  * (an unknown name, which we would otherwise ignore, or an empty value, which we would read as
  * absent) is refused, naming the field.
  */
-export function assertUnambiguouslySigned(schema: z.ZodObject, params: Record<string, unknown>): void {
+export function assertUnambiguouslySigned(schema: Z.ZodMiniObject, params: Record<string, unknown>): void {
   const known = new Set(Object.keys(schema.shape).flatMap((field) => [field, alias(field)]));
   const problems: import('./errors.private').FieldProblem[] = [];
   for (const [name, value] of Object.entries(params)) {
