@@ -1,6 +1,6 @@
 /**
  * The HTTP transport under every call we make to Twilio (the REST API through the `twilio`
- * helper, and IAM token validation). Built on Node's own `fetch`, it:
+ * helper, and IAM token validation). Built on Node's `http` and `https` modules, it:
  * - bounds each call by its own timeout and by the request's deadline (`lib/deadline`);
  * - retries what is safe to retry (`lib/retry`), honouring `Retry-After`;
  * - sends Twilio's hosts to a configured base URL instead, for the sandbox and tests;
@@ -10,6 +10,8 @@ const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof imp
 const retry = require(Runtime.getFunctions()['lib/retry']!.path) as typeof import('./retry.private');
 const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
 const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
+const http = require('node:http') as typeof import('node:http');
+const https = require('node:https') as typeof import('node:https');
 
 export interface TransportOptions {
   /** Who is on the other end, for messages and logs: 'Twilio IAM' or 'the Twilio REST API'. */
@@ -60,43 +62,80 @@ function appendAll(target: URLSearchParams, values: Record<string, unknown>): vo
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The system error code behind a failed fetch (ECONNREFUSED, ECONNRESET, …), if any. */
+/** The system error code behind a failed call (ECONNREFUSED, ECONNRESET, …), if any. */
 function causeCode(err: unknown): string | undefined {
-  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
 }
 
-/** True for errors fetch throws when the connection could not even be opened. */
+/** True for errors that mean the connection could not even be opened: nothing was sent. */
 function sentNothing(err: unknown): boolean {
   const code = causeCode(err);
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
+/**
+ * How long a kept-alive connection may sit idle before we close it ourselves. A server or load
+ * balancer that closes an idle connection first can make the next call on it fail with a reset,
+ * which a change could not safely retry. Twilio does not document its idle timeout; 4 s (the
+ * default of Node's own fetch) is below every common load-balancer default, so being wrong about
+ * it costs a new connection, never a failed change.
+ */
+export const IDLE_SOCKET_MS = 4000;
+
+/**
+ * One pool of kept-alive connections per scheme for the whole container (Node's `http` and
+ * `https` modules: measured lighter than `fetch` to load, and to run under load; see
+ * BENCHMARKS.md). The `timeout` applies to idle sockets; each call has its own timer below.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+};
+
+/** Response headers as one string per name (repeated headers joined, as fetch does). */
+function flatHeaders(headers: import('node:http').IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+type Attempt = { kind: 'answer'; response: TransportResponse } | import('./retry.private').Outcome;
+
 /** One try: Twilio's whole answer, or how the try failed (a timeout, or the connection). */
-async function attemptOnce(
-  url: URL,
-  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual' },
-  timeoutMs: number,
-): Promise<{ kind: 'answer'; response: TransportResponse } | import('./retry.private').Outcome> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const name = (err as { name?: string }).name;
-    return name === 'TimeoutError' || name === 'AbortError'
-      ? { kind: 'timeout' }
-      : { kind: 'network', sentNothing: sentNothing(err), cause: causeCode(err) ?? 'connection failed' };
-  }
-  try {
-    const body = await response.text();
-    return { kind: 'answer', response: { statusCode: response.status, body, headers: Object.fromEntries(response.headers.entries()) } };
-  } catch (err) {
-    // The body broke off (reset, or the timeout mid-answer): nothing usable came back.
-    const name = (err as { name?: string }).name;
-    return name === 'TimeoutError' || name === 'AbortError'
-      ? { kind: 'timeout' }
-      : { kind: 'network', sentNothing: false, cause: causeCode(err) ?? 'answer broke off' };
-  }
+function attemptOnce(url: URL, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<Attempt> {
+  return new Promise<Attempt>((resolve) => {
+    let settled = false;
+    const settle = (result: Attempt) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    const client = url.protocol === 'https:' ? https : http;
+    const req = client.request(url, { method: init.method, headers, agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        settle({ kind: 'answer', response: { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res.headers) } });
+      });
+      // The body broke off (a reset mid-answer): nothing usable came back. 'end' never comes then.
+      res.on('close', () => {
+        if (!res.complete) settle({ kind: 'network', sentNothing: false, cause: 'answer broke off' });
+      });
+      res.on('error', () => undefined);
+    });
+    // The call's own clock, from before the connection opens to the last byte of the answer.
+    const timer = setTimeout(() => {
+      settle({ kind: 'timeout' });
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (err) => settle({ kind: 'network', sentNothing: sentNothing(err), cause: causeCode(err) ?? 'connection failed' }));
+    req.end(init.body);
+  });
 }
 
 export class Transport {
@@ -137,7 +176,7 @@ export class Transport {
     }
 
     const deadline = deadlines.currentDeadline(this.options.fallbackDeadlineMs);
-    const init = { method, headers, body, redirect: 'manual' as const };
+    const init = { method, headers, body };
     // A read-only call may be repeated after an ambiguous failure, exactly like a GET.
     const retryAs = this.options.readOnly ? 'GET' : method;
     for (let attempt = 1; ; attempt++) {
