@@ -81,7 +81,9 @@ async function handle<S extends Z.ZodMiniObject>(
   const parsed = params.parseParams(spec.params, raw);
 
   return deadlines.withDeadline(new deadlines.Deadline(config.requestDeadlineMs), async () => {
-    const caller: Caller = options.verifiedByPlatform ? { kind: 'twilio-platform' } : await auth.authenticate(authRequest, config);
+    const checking = options.verifiedByPlatform ? Promise.resolve<Caller>({ kind: 'twilio-platform' }) : auth.authenticate(authRequest, config);
+    twilio.loadSoon(config);
+    const caller = await checking;
     if ((caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') && !spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
     policy.authorizeCaller(caller, config);
     return spec.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) });
