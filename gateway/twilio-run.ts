@@ -43,6 +43,8 @@ export interface TwilioRunOptions {
   cold?: boolean;
   /** Request logging (default on). */
   logs?: boolean;
+  /** More modules to `--require` in the runtime (and in each process it forks), after the gateway's. */
+  preload?: string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export function spawnTwilioRun(options: TwilioRunOptions): ChildProcess {
   const args = [
     '--require',
     join(PROJECT_ROOT, 'dist', 'gateway', 'runtime-preload.js'),
+    ...(options.preload ?? []).flatMap((file) => ['--require', file]),
     join(PROJECT_ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js'),
     'start',
     '--port',

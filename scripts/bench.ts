@@ -1,13 +1,18 @@
 /**
- * `npm run bench`: the functions' speed against a baseline, measured in one run.
+ * `npm run bench`: the functions' speed against a baseline and against the usual Flex backend,
+ * measured in one run.
  *
  * It starts the stateful fake of Twilio on loopback (answering after a modelled Twilio latency,
- * BENCH_TWILIO_LATENCY_MS, default 25 ms) and the real twilio-run server in warm mode
- * (--no-fork-process --no-live, like a warm Functions container) serving our three functions
- * plus three baseline functions that make the identical Twilio calls with no auth, validation or
- * normalization. autocannon drives each at concurrency 1 and 50, in alternating rounds. It then measures the IAM calls
- * per 1,000 requests with one token, the answer time while Twilio answers 429 forever or hangs,
- * and the cold load of each function module against loading the `twilio` helper alone.
+ * BENCH_LATENCIES_MS, default 25 and 80 ms) and the real twilio-run in warm mode
+ * (--no-fork-process --no-live, like a warm Functions container) twice: one serving our three
+ * functions plus three baseline functions (the identical Twilio calls with no auth, validation
+ * or normalization), one serving the usual way of writing them (bench/usual: plain JS,
+ * twilio-flex-token-validator asking IAM on every call, context.getTwilioClient()). autocannon
+ * drives each at concurrency 1 and 50, in alternating rounds. Then: a cold first request (one
+ * process per request) and a fresh process's load + client + first call, ours against the usual;
+ * the RSS of a fresh warm server of each under 800 req/s; the IAM calls per 1,000 requests with
+ * one token and under a flood; the answer time while Twilio answers 429 forever or hangs; the
+ * cold load of each function module against the `twilio` helper alone.
  *
  * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
  */
@@ -15,6 +20,7 @@ import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { flexTokenLike } from '../sandbox/fake-twilio';
@@ -22,7 +28,7 @@ import { libFunctions, ROOT } from './runtime-shim';
 import { freePort, spawnTwilioRun } from '../gateway/twilio-run';
 
 const run = promisify(execFile);
-const LATENCY_MS = Number(process.env.BENCH_TWILIO_LATENCY_MS ?? 25);
+const LATENCIES_MS = (process.env.BENCH_LATENCIES_MS ?? '25,80').split(',').map(Number);
 const SHORT = Number(process.env.BENCH_SECONDS_C1 ?? 5);
 const LONG = Number(process.env.BENCH_SECONDS_C50 ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,19 +42,26 @@ function say(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** A service folder inside the project (so node_modules resolve): our functions plus the baselines. */
-function prepareService(): string {
-  const service = join(ROOT, 'dist', 'bench-service');
+/** A service folder inside the project (so node_modules resolve) holding these functions folders' contents. */
+function prepareService(name: string, folders: string[]): string {
+  const service = join(ROOT, 'dist', name);
   rmSync(service, { recursive: true, force: true });
   mkdirSync(join(service, 'functions'), { recursive: true });
-  cpSync(join(ROOT, 'dist', 'functions'), join(service, 'functions'), { recursive: true });
-  cpSync(join(ROOT, 'dist', 'bench', 'functions'), join(service, 'functions'), { recursive: true });
+  for (const folder of folders) cpSync(folder, join(service, 'functions'), { recursive: true });
   return service;
 }
 
-async function startServer(service: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+const USUAL_PRELOAD = join(ROOT, 'bench', 'usual', 'loopback-twilio.js');
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  stop: () => void;
+}
+
+async function startServer(service: string, env: Record<string, string>, options: { cold?: boolean; preload?: string[] } = {}): Promise<Server> {
   const port = await freePort();
-  // Straight to twilio-run, without the gateway: both sides of every comparison are served
+  // Straight to twilio-run, without the gateway: every side of every comparison is served
   // alike, and the gateway would only add its own constant cost to each.
   const child = spawnTwilioRun({
     port,
@@ -56,14 +69,24 @@ async function startServer(service: string, env: Record<string, string>): Promis
     functionsFolder: relative(ROOT, join(service, 'functions')),
     assetsFolder: 'assets',
     logs: false,
+    cold: options.cold,
+    preload: options.preload,
   });
   child.stdout!.resume();
   child.stderr!.resume();
   const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // gone
+    }
+  };
+  process.on('exit', stop);
   for (let i = 0; i < 200; i++) {
     try {
       await fetch(url);
-      return { url, child };
+      return { url, child, stop };
     } catch {
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -83,8 +106,15 @@ interface Figures {
  * Drive `url` with autocannon in its own process (so the load generator does not share an
  * event loop with the fake of Twilio), and read its JSON summary.
  */
-async function load(url: string, connections: number, seconds: number, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<Figures> {
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  overallRate?: number,
+): Promise<Figures> {
   const args = [join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(connections), '-d', String(seconds), '-m', init.method ?? 'GET'];
+  if (overallRate !== undefined) args.push('--overallRate', String(overallRate));
   for (const [name, value] of Object.entries(init.headers ?? {})) args.push('-H', `${name}=${value}`);
   if (init.body !== undefined) args.push('-b', init.body);
   args.push(url);
@@ -110,10 +140,10 @@ async function load(url: string, connections: number, seconds: number, init: { m
  * on the other, as a deployed container has its own CPU and Twilio runs elsewhere. Without this,
  * on two cores the three processes compete and the comparison measures the scheduler.
  */
-function pinCores(serverPid: number): boolean {
+function pinCores(...serverPids: number[]): boolean {
   if (cpus().length < 2) return false;
   try {
-    execFileSync('taskset', ['-a', '-p', '1', String(serverPid)], { stdio: 'ignore' });
+    for (const pid of serverPids) execFileSync('taskset', ['-a', '-p', '1', String(pid)], { stdio: 'ignore' });
     execFileSync('taskset', ['-a', '-p', '2', String(process.pid)], { stdio: 'ignore' });
     return true;
   } catch {
@@ -203,103 +233,189 @@ async function iamUnderFlood(url: string, fake: ReturnType<typeof demoTwilio>, p
   verdicts.push({ target: "a valid agent's cached validation survives 5,000 unknown tokens", measured: `${after.status}, ${agentCalls} IAM calls`, met: after.status === 200 && agentCalls === 0 });
 }
 
+/** A request as autocannon sends it. */
+interface Target {
+  path: string;
+  init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
+}
+
+type Side = 'ours' | 'base' | 'usual';
+
+/** The servers' RSS (kB, from /proc) sampled every 100 ms while `work` runs: the highest seen. */
+async function peakRss(pid: number, work: Promise<unknown>): Promise<number> {
+  let peak = 0;
+  let done = false;
+  const sample = () => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) peak = Math.max(peak, Number(m[1]));
+  };
+  const sampler = (async () => {
+    while (!done) {
+      sample();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await work;
+  done = true;
+  await sampler;
+  sample();
+  return peak;
+}
+
+/** One request, timed from the moment it is sent to its last byte (ms). */
+function timedRequest(url: string, init: Target['init'] = {}): Promise<{ ms: number; status: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: { ...init.headers, Connection: 'close' }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/**
+ * A fresh Node process that does what the Runtime does before a function runs (loads the
+ * `twilio` helper and makes the `Twilio` and `Runtime` globals, as @twilio/runtime-handler's
+ * constructGlobalScope does), then times: loading the function file, and its handler answering
+ * one request (IAM check, client, the Twilio call). Prints ms.
+ */
+function freshProcessScript(file: string, settings: Record<string, string>, event: Record<string, unknown>): string {
+  return `
+const twilio = require('twilio');
+const { Response } = require(${JSON.stringify(join(ROOT, 'node_modules', '@twilio', 'runtime-handler', 'dist', 'dev-runtime', 'internal', 'response.js'))});
+globalThis.Twilio = { ...twilio, Response };
+globalThis.Runtime = { getFunctions: () => (${JSON.stringify(libFunctions())}) };
+const settings = ${JSON.stringify(settings)};
+const t0 = process.hrtime.bigint();
+const { handler } = require(${JSON.stringify(file)});
+const context = { ...settings, DOMAIN_NAME: '127.0.0.1', PATH: '/', getTwilioClient: () => twilio(settings.ACCOUNT_SID, settings.AUTH_TOKEN, { lazyLoading: true }) };
+handler(context, ${JSON.stringify(event)}, (err, response) => {
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const status = response && (response.statusCode ?? response._statusCode ?? 200);
+  process.stdout.write(JSON.stringify({ ms, status, err: err ? String(err) : undefined }));
+  process.exit(0);
+});`;
+}
+
+async function freshProcess(script: string, env: Record<string, string>, preload: string[] = []): Promise<number> {
+  const args = preload.flatMap((file) => ['--require', file]);
+  const { stdout } = await run(process.execPath, [...args, '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+  const result = JSON.parse(stdout) as { ms: number; status: number; err?: string };
+  if (result.err !== undefined || (result.status !== 200 && result.status !== undefined)) throw new Error(`fresh process answered ${result.status}: ${result.err ?? ''}`);
+  return result.ms;
+}
+
 async function main(): Promise<void> {
   const fake = demoTwilio();
-  fake.latencyMs = LATENCY_MS;
+  fake.latencyMs = LATENCIES_MS[0]!;
   const twilioUrl = await fake.start();
-  const service = prepareService();
-  const { url, child } = await startServer(service, {
+  const settings = {
     ACCOUNT_SID: DEMO.accountSid,
     AUTH_TOKEN: DEMO.authToken,
     TWILIO_API_BASE_URL: twilioUrl,
     TWILIO_IAM_BASE_URL: twilioUrl,
     REQUEST_DEADLINE_MS: String(DEADLINE_MS),
-  });
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // gone
-    }
   };
-  process.on('exit', stop);
-  const pinned = pinCores(child.pid!);
+  const usualSettings = { ACCOUNT_SID: DEMO.accountSid, AUTH_TOKEN: DEMO.authToken, USUAL_TWILIO_URL: twilioUrl };
+  const oursFolder = join(ROOT, 'dist', 'functions');
+  const usualFolder = join(ROOT, 'bench', 'usual', 'functions');
+  const service = prepareService('bench-service', [oursFolder, join(ROOT, 'dist', 'bench', 'functions')]);
+  const oursOnly = prepareService('bench-ours', [oursFolder]);
+  const usualService = prepareService('bench-usual', [usualFolder]);
+  const server = await startServer(service, settings);
+  const usualServer = await startServer(usualService, usualSettings, { preload: [USUAL_PRELOAD] });
+  const { url } = server;
+  const pinned = pinCores(server.child.pid!, usualServer.child.pid!);
 
   const [first, second] = DEMO.interactions;
   const kd = first.interactionSid;
   const uo = first.channels[0].sid;
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   const json = { 'Content-Type': 'application/json' };
-  const closeBody = JSON.stringify({ interactionSid: second.interactionSid, channelSid: second.channels[1].sid, status: 'inactive', routing: { status: 'closed' } });
+  const close = { interactionSid: second.interactionSid, channelSid: second.channels[1].sid, status: 'inactive', routing: { status: 'closed' } };
+  const closeBody = JSON.stringify(close);
+  const token = encodeURIComponent(DEMO.agentToken);
 
-  const cases = [
+  const cases: Array<{ name: string } & Record<Side, Target>> = [
     {
       name: 'get-channel',
       ours: { path: `/get-channel?interactionSid=${kd}&channelSid=${uo}`, init: { headers: bearer(DEMO.agentToken) } },
       base: { path: `/baseline-get-channel?interactionSid=${kd}&channelSid=${uo}`, init: {} },
+      usual: { path: `/usual-get-channel?interactionSid=${kd}&channelSid=${uo}&Token=${token}`, init: {} },
     },
     {
       name: 'list-channels',
       ours: { path: `/list-channels?interactionSid=${second.interactionSid}`, init: { headers: bearer(DEMO.agentToken) } },
       base: { path: `/baseline-list-channels?interactionSid=${second.interactionSid}`, init: {} },
+      usual: { path: `/usual-list-channels?interactionSid=${second.interactionSid}&Token=${token}`, init: {} },
     },
     {
       name: 'close-channel (supervisor)',
       ours: { path: '/close-channel', init: { method: 'POST' as const, headers: { ...json, ...bearer(DEMO.supervisorToken) }, body: closeBody } },
       base: { path: '/baseline-close-channel', init: { method: 'POST' as const, headers: json, body: closeBody } },
+      usual: { path: '/usual-close-channel', init: { method: 'POST' as const, headers: json, body: JSON.stringify({ ...close, Token: DEMO.supervisorToken }) } },
     },
   ];
+  const urlOf = (side: Side) => (side === 'usual' ? usualServer.url : url);
 
   say(`# Benchmarks`);
   say();
   say(`Command: \`npm run bench\` · date: ${new Date().toISOString().slice(0, 10)} · machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   say();
-  say(`Twilio is the loopback fake answering after ${LATENCY_MS} ms (a modelled Twilio latency); twilio-run runs warm (\`--no-fork-process --no-live\`).`);
+  say(`Twilio is the loopback fake answering after a modelled Twilio latency (${LATENCIES_MS.join(' and ')} ms); twilio-run runs warm (\`--no-fork-process --no-live\`).`);
   say(
     pinned
-      ? 'The server has core 0 to itself (taskset); autocannon and the fake of Twilio share core 1.'
-      : 'Cores not pinned (taskset unavailable): the server, autocannon and the fake of Twilio share the machine.',
+      ? 'Each server has core 0 (taskset) and only one is driven at a time; autocannon and the fake of Twilio share core 1.'
+      : 'Cores not pinned (taskset unavailable): the servers, autocannon and the fake of Twilio share the machine.',
   );
-  say(`Baseline = the same Twilio call through the same helper and transport, with no auth, validation or normalization.`);
-  say(`Each row: ${ROUNDS} alternating runs per side (${SHORT} s each at concurrency 1, ${LONG} s at 50), medians compared; errors = errors + timeouts + non-2xx over all runs.`);
+  say('Sides: **ours**; **base** = the same Twilio call through the same helper and transport, with no auth, validation or normalization;');
+  say('**usual** = the way Flex developers usually write it (bench/usual: plain JS, `twilio-flex-token-validator` asking IAM on every call, `context.getTwilioClient()`, the raw instance returned), its HTTPS calls sent to the same fake by a `--require` preload (bench/usual/loopback-twilio.js), the functions untouched.');
+  say(`Each row: ${ROUNDS} rounds per side in rotating order (${SHORT} s each at concurrency 1, ${LONG} s at 50), medians compared; errors = errors + timeouts + non-2xx over all runs.`);
   say();
-  say('| function | conc. | ours req/s | ours p50 ms | ours p99 ms | ours errors | base req/s | base p50 ms | base p99 ms | base errors | p50 ratio | p99 ratio |');
-  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  say('| function | Twilio ms | conc. | ours req/s | ours p50 | ours p99 | base p50 | base p99 | usual req/s | usual p50 | usual p99 | ours/base p50 | ours/base p99 | ours/usual p50 | ours/usual req/s | errors (ours, base, usual) |');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
-  // Check every case answers 200, then warm both sides up (module load, client, token cache).
+  // Check every case answers 200, then warm every side up (module load, client, token cache).
   for (const c of cases) {
-    for (const side of [c.ours, c.base]) {
-      const r = await fetch(`${url}${side.path}`, side.init);
-      if (r.status !== 200) throw new Error(`${side.path} answered ${r.status}: ${await r.text()}`);
+    for (const side of ['ours', 'base', 'usual'] as const) {
+      const r = await fetch(`${urlOf(side)}${c[side].path}`, c[side].init);
+      if (r.status !== 200) throw new Error(`${side} ${c[side].path} answered ${r.status}: ${await r.text()}`);
+      await r.arrayBuffer();
+      await load(`${urlOf(side)}${c[side].path}`, 1, 1, c[side].init);
     }
-    await load(`${url}${c.ours.path}`, 1, 1, c.ours.init);
-    await load(`${url}${c.base.path}`, 1, 1, c.base.init);
   }
-  // Each side runs ROUNDS times, alternating which goes first, and the medians are compared:
-  // on a 2-core machine at concurrency 50 one run against another varies by more than the
+  // Each side runs ROUNDS times, the order rotating, and the medians are compared: on a
+  // 2-core machine at concurrency 50 one run against another varies by more than the
   // overhead being measured.
-  for (const connections of [1, 50]) {
-    for (const c of cases) {
-      const seconds = connections === 1 ? SHORT : LONG;
-      const ours: Figures[] = [];
-      const base: Figures[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? ([['base', c.base], ['ours', c.ours]] as const) : ([['ours', c.ours], ['base', c.base]] as const);
-        for (const [side, target] of order) {
-          const figures = await load(`${url}${target.path}`, connections, seconds, target.init);
-          (side === 'ours' ? ours : base).push(figures);
+  for (const latency of LATENCIES_MS) {
+    fake.latencyMs = latency;
+    for (const connections of [1, 50]) {
+      for (const c of cases) {
+        const seconds = connections === 1 ? SHORT : LONG;
+        const runs: Record<Side, Figures[]> = { ours: [], base: [], usual: [] };
+        const sides: Side[] = ['base', 'ours', 'usual'];
+        for (let round = 0; round < ROUNDS; round++) {
+          for (let i = 0; i < sides.length; i++) {
+            const side = sides[(i + round) % sides.length]!;
+            runs[side].push(await load(`${urlOf(side)}${c[side].path}`, connections, seconds, c[side].init));
+          }
         }
+        const o = summarize(runs.ours);
+        const b = summarize(runs.base);
+        const u = summarize(runs.usual);
+        say(
+          `| ${c.name} | ${latency} | ${connections} | ${fmt(o.rps, 0)} | ${fmt(o.p50)} | ${fmt(o.p99)} | ${fmt(b.p50)} | ${fmt(b.p99)} | ${fmt(u.rps, 0)} | ${fmt(u.p50)} | ${fmt(u.p99)} | ${fmt(o.p50 / b.p50, 2)} | ${fmt(o.p99 / b.p99, 2)} | ${fmt(o.p50 / u.p50, 2)} | ${fmt(o.rps / u.rps, 2)} | ${o.errors}, ${b.errors}, ${u.errors} |`,
+        );
+        const at = `${c.name}, ${latency} ms, c=${connections}`;
+        verdicts.push({ target: `${at}: p50 ≤ 1.05 × base`, measured: fmt(o.p50 / b.p50, 2), met: o.p50 / b.p50 <= 1.05 });
+        verdicts.push({ target: `${at}: p99 ≤ 1.25 × base`, measured: fmt(o.p99 / b.p99, 2), met: o.p99 / b.p99 <= 1.25 });
+        if (connections === 50) verdicts.push({ target: `${at} for ${LONG} s: 0 errors`, measured: String(o.errors), met: o.errors === 0 });
       }
-      const o = summarize(ours);
-      const b = summarize(base);
-      say(
-        `| ${c.name} | ${connections} | ${fmt(o.rps, 0)} | ${fmt(o.p50)} | ${fmt(o.p99)} | ${o.errors} | ${fmt(b.rps, 0)} | ${fmt(b.p50)} | ${fmt(b.p99)} | ${b.errors} | ${fmt(o.p50 / b.p50, 2)} | ${fmt(o.p99 / b.p99, 2)} |`,
-      );
-      verdicts.push({ target: `${c.name}, c=${connections}: p50 ≤ 1.10 × baseline`, measured: fmt(o.p50 / b.p50, 2), met: o.p50 / b.p50 <= 1.1 });
-      verdicts.push({ target: `${c.name}, c=${connections}: p99 ≤ 1.25 × baseline`, measured: fmt(o.p99 / b.p99, 2), met: o.p99 / b.p99 <= 1.25 });
-      if (connections === 50) verdicts.push({ target: `${c.name}, c=50 for ${LONG} s: 0 errors`, measured: String(o.errors), met: o.errors === 0 });
     }
   }
+  fake.latencyMs = LATENCIES_MS[0]!;
 
   // An agent closing their own channel costs one more Twilio call (the participants lookup).
   const agentClose = await load(`${url}/close-channel`, 1, SHORT, {
@@ -308,13 +424,13 @@ async function main(): Promise<void> {
     body: JSON.stringify({ interactionSid: kd, channelSid: uo, status: 'inactive', routing: { status: 'closed' } }),
   });
   say();
-  say(`close-channel as an agent (participant check, two Twilio calls), concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`);
+  say(`close-channel as an agent (participant check, two Twilio calls), ${fake.latencyMs} ms, concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`);
 
   // IAM calls per 1,000 requests with one token.
-  const token = flexTokenLike('bench-fresh');
-  fake.addToken(token, { identity: 'bench', roles: ['agent'], workerSid: DEMO.agentWorkerSid });
+  const fresh = flexTokenLike('bench-fresh');
+  fake.addToken(fresh, { identity: 'bench', roles: ['agent'], workerSid: DEMO.agentWorkerSid });
   fake.clearRequests();
-  const oneToken = await load(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, 10, 5, { headers: bearer(token) });
+  const oneToken = await load(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, 10, 5, { headers: bearer(fresh) });
   const iamCalls = fake.iamRequests().length;
   say();
   say(`IAM validations with one token: ${iamCalls} for ${oneToken.requests} requests = ${fmt((iamCalls * 1000) / Math.max(1, oneToken.requests), 3)} per 1,000 requests.`);
@@ -345,7 +461,10 @@ async function main(): Promise<void> {
     verdicts.push({ target: `Twilio ${label}: answered within the deadline + 0.5 s`, measured: `${worst} ms`, met: worst <= DEADLINE_MS + 500 });
   }
   fake.clearFaults();
-  stop();
+  server.stop();
+  usualServer.stop();
+
+  await coldAndMemory(fake, { settings, usualSettings, oursOnly, usualService, kd, uo, token });
   await fake.stop();
 
   // Cold load: each compiled function module (with its library) vs the twilio helper alone.
@@ -360,13 +479,6 @@ async function main(): Promise<void> {
     say(`| \`${fn}.js\` with its library | ${fmt(ms)} | ${fmt(ms / twilioAlone, 2)} |`);
     verdicts.push({ target: `cold load of ${fn}.js ≤ 1.2 × twilio alone`, measured: fmt(ms / twilioAlone, 2), met: ms / twilioAlone <= 1.2 });
   }
-  const firstCall = coldLoad(
-    runtimeShim() +
-      timer(
-        `require(${JSON.stringify(join(ROOT, 'dist', 'functions', 'get-channel.js'))});require(${JSON.stringify(join(ROOT, 'dist', 'functions', 'lib', 'twilio.private.js'))}).twilioClient({accountSid:'${DEMO.accountSid}',authToken:'${DEMO.authToken}',twilioCallTimeoutMs:5000,requestDeadlineMs:8000})`,
-      ),
-  );
-  say(`| \`get-channel.js\` + building the Twilio client (what a cold first request pays) | ${fmt(firstCall)} | ${fmt(firstCall / twilioAlone, 2)} |`);
 
   say();
   say('## Targets');
@@ -382,7 +494,81 @@ async function main(): Promise<void> {
     const reading = readFileSync(join(ROOT, 'bench', 'reading.md'), 'utf8');
     writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${out.join('\n')}\n\n${reading}`);
   }
-  rmSync(service, { recursive: true, force: true });
+  for (const name of ['bench-service', 'bench-ours', 'bench-usual']) rmSync(join(ROOT, 'dist', name), { recursive: true, force: true });
+}
+
+/**
+ * Ours against the usual way where a deployed function is new: a cold first request (twilio-run
+ * forking one process per request), a fresh process's load + client + first call, and the RSS
+ * of a fresh warm server under 800 req/s. Rounds alternate which side goes first.
+ */
+async function coldAndMemory(
+  fake: ReturnType<typeof demoTwilio>,
+  p: { settings: Record<string, string>; usualSettings: Record<string, string>; oursOnly: string; usualService: string; kd: string; uo: string; token: string },
+): Promise<void> {
+  const oursPath = `/get-channel?interactionSid=${p.kd}&channelSid=${p.uo}`;
+  const usualPath = `/usual-get-channel?interactionSid=${p.kd}&channelSid=${p.uo}&Token=${p.token}`;
+  const headers = { Authorization: `Bearer ${DEMO.agentToken}` };
+  say();
+  say(`Where a function is new (get-channel; Twilio ${fake.latencyMs} ms; medians, sides alternating):`);
+  say();
+  say('| measure | ours | usual | ours / usual |');
+  say('|---|---|---|---|');
+
+  // 1. Cold first request: twilio-run's default mode forks a process for every request.
+  const oursCold = await startServer(p.oursOnly, p.settings, { cold: true });
+  const usualCold = await startServer(p.usualService, p.usualSettings, { cold: true, preload: [USUAL_PRELOAD] });
+  pinCores(oursCold.child.pid!, usualCold.child.pid!);
+  const cold: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
+  for (let i = 0; i < 11; i++) {
+    for (const side of i % 2 === 0 ? (['ours', 'usual'] as const) : (['usual', 'ours'] as const)) {
+      const r = side === 'ours' ? await timedRequest(`${oursCold.url}${oursPath}`, { headers }) : await timedRequest(`${usualCold.url}${usualPath}`);
+      if (r.status !== 200) throw new Error(`cold ${side} answered ${r.status}`);
+      cold[side].push(r.ms);
+    }
+  }
+  oursCold.stop();
+  usualCold.stop();
+  const coldRatio = median(cold.ours) / median(cold.usual);
+  say(`| cold first request (one process per request), ms, 11 each | ${fmt(median(cold.ours))} | ${fmt(median(cold.usual))} | ${fmt(coldRatio, 2)} |`);
+  verdicts.push({ target: 'cold first request ≤ 1.0 × usual', measured: fmt(coldRatio, 2), met: coldRatio <= 1.0 });
+
+  // 2. A fresh Node process: load the function, build the client, answer the first call.
+  const event = { interactionSid: p.kd, channelSid: p.uo, Token: DEMO.agentToken, request: { headers: {}, cookies: {} } };
+  const oursScript = freshProcessScript(join(ROOT, 'dist', 'functions', 'get-channel.js'), p.settings, event);
+  const usualScript = freshProcessScript(join(ROOT, 'bench', 'usual', 'functions', 'usual-get-channel.js'), p.usualSettings, event);
+  const fresh: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
+  for (let i = 0; i < 11; i++) {
+    for (const side of i % 2 === 0 ? (['ours', 'usual'] as const) : (['usual', 'ours'] as const)) {
+      fresh[side].push(side === 'ours' ? await freshProcess(oursScript, p.settings) : await freshProcess(usualScript, p.usualSettings, [USUAL_PRELOAD]));
+    }
+  }
+  const freshRatio = median(fresh.ours) / median(fresh.usual);
+  say(`| fresh process: load + client + first call (helper preloaded, as the Runtime does), ms, 11 each | ${fmt(median(fresh.ours))} | ${fmt(median(fresh.usual))} | ${fmt(freshRatio, 2)} |`);
+  verdicts.push({ target: 'fresh process: load + client + first call ≤ 1.0 × usual', measured: fmt(freshRatio, 2), met: freshRatio <= 1.0 });
+
+  // 3. RSS of a fresh warm server driven at 800 req/s by 50 connections for LONG seconds.
+  const rss: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
+  const achieved: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of round % 2 === 0 ? (['ours', 'usual'] as const) : (['usual', 'ours'] as const)) {
+      const s = side === 'ours' ? await startServer(p.oursOnly, p.settings) : await startServer(p.usualService, p.usualSettings, { preload: [USUAL_PRELOAD] });
+      pinCores(s.child.pid!);
+      const target = `${s.url}${side === 'ours' ? oursPath : usualPath}`;
+      const init = side === 'ours' ? { headers } : {};
+      await load(target, 1, 1, init);
+      const figures = load(target, 50, LONG, init, 800);
+      const kb = await peakRss(s.child.pid!, figures);
+      const f = await figures;
+      if (f.errors > 0) throw new Error(`${side} had ${f.errors} errors at 800 req/s`);
+      rss[side].push(kb / 1024);
+      achieved[side].push(f.rps);
+      s.stop();
+    }
+  }
+  const rssRatio = median(rss.ours) / median(rss.usual);
+  say(`| peak RSS of a fresh warm server at 800 req/s, c=50, ${LONG} s, MiB (achieved: ${fmt(median(achieved.ours), 0)} and ${fmt(median(achieved.usual), 0)} req/s) | ${fmt(median(rss.ours))} | ${fmt(median(rss.usual))} | ${fmt(rssRatio, 2)} |`);
+  verdicts.push({ target: 'RSS at 800 req/s, c=50 ≤ 1.1 × usual', measured: fmt(rssRatio, 2), met: rssRatio <= 1.1 });
 }
 
 main().catch((err: unknown) => {
