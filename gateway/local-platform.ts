@@ -27,6 +27,8 @@ export interface LocalPlatformOptions {
   /** HTTPS for the gateway (see GatewayOptions.tls). */
   tls?: import('./server').GatewayOptions['tls'];
   extra?: import('./server').GatewayOptions['extra'];
+  /** A modelled caller ↔ platform round trip (see GatewayOptions.roundTripMs). */
+  roundTripMs?: number;
 }
 
 export interface LocalPlatform {
@@ -86,6 +88,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     functionTimeoutMs: options.functionTimeoutMs,
     tls: options.tls,
     extra: options.extra,
+    roundTripMs: options.roundTripMs,
   });
   // Deployed, DOMAIN_NAME is the host callers address: here, the gateway's.
   const domain = options.publicOrigin === undefined ? gateway.host : new URL(options.publicOrigin).host;

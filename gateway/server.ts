@@ -36,12 +36,19 @@ export interface GatewayOptions {
    * /demo/ (never deployed). Only the sandbox uses it.
    */
   extra?: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void };
+  /**
+   * A modelled network round trip between the caller and the platform (`npm run bench:browser`):
+   * every request waits this long before the gateway handles it. Default 0.
+   */
+  roundTripMs?: number;
 }
 
 /** A request the gateway received, as the tests look at them (method and URL, nothing else). */
 export interface SeenRequest {
   method: string;
   url: string;
+  /** For a request the runtime answered: how long it took, from forwarding to its last byte (ms). */
+  runtimeMs?: number;
 }
 
 export interface Gateway {
@@ -116,8 +123,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const seen: SeenRequest[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    seen.push({ method: req.method ?? '', url: req.url ?? '' });
+    const entry: SeenRequest = { method: req.method ?? '', url: req.url ?? '' };
+    seen.push(entry);
     if (seen.length > 10_000) seen.shift();
+    if (options.roundTripMs) await new Promise((resolve) => setTimeout(resolve, options.roundTripMs));
     if (rules.headersTooLarge(req.rawHeaders)) return answer(res, 431, 'Request headers or cookies too long');
     const method = req.method ?? 'GET';
     if (!rules.ALLOWED_METHODS.includes(method)) {
@@ -150,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     const abort = AbortSignal.timeout(timeoutMs);
+    const forwardedAt = performance.now();
     try {
       const upstream = await request(`${options.upstream}${originalUrl}`, {
         method: method as 'GET' | 'POST',
@@ -165,6 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const chunks: Buffer[] = [];
       for await (const chunk of upstream.body) chunks.push(chunk as Buffer);
       const payload = Buffer.concat(chunks);
+      entry.runtimeMs = performance.now() - forwardedAt;
       headers['content-length'] = String(payload.length);
       res.writeHead(upstream.statusCode, headers);
       res.end(payload);

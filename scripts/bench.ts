@@ -12,7 +12,8 @@
  * process per request) and a fresh process's load + client + first call, ours against the usual;
  * the RSS of a fresh warm server of each under 800 req/s; the IAM calls per 1,000 requests with
  * one token and under a flood; the answer time while Twilio answers 429 forever or hangs; the
- * cold load of each function module against the `twilio` helper alone.
+ * cold load of each function module against the `twilio` helper alone; and, in a real browser,
+ * the client's wait against one modelled round trip + the server's time (scripts/bench-browser.ts).
  *
  * Prints a Markdown report; `npm run bench -- --write` also writes it to BENCHMARKS.md.
  */
@@ -26,6 +27,7 @@ import { DEMO, demoTwilio } from '../sandbox/demo';
 import { flexTokenLike } from '../sandbox/fake-twilio';
 import { libFunctions, ROOT } from './runtime-shim';
 import { freePort, spawnTwilioRun } from '../gateway/twilio-run';
+import { browserBench } from './bench-browser';
 
 const run = promisify(execFile);
 const LATENCIES_MS = (process.env.BENCH_LATENCIES_MS ?? '25,80').split(',').map(Number);
@@ -479,6 +481,8 @@ async function main(): Promise<void> {
     say(`| \`${fn}.js\` with its library | ${fmt(ms)} | ${fmt(ms / twilioAlone, 2)} |`);
     verdicts.push({ target: `cold load of ${fn}.js ≤ 1.2 × twilio alone`, measured: fmt(ms / twilioAlone, 2), met: ms / twilioAlone <= 1.2 });
   }
+
+  verdicts.push(...(await browserBench(say)));
 
   say();
   say('## Targets');
