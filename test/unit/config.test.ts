@@ -73,3 +73,30 @@ describe('settings', () => {
     expect(c.apiKey).toBe(f.API_KEY);
   });
 });
+
+describe('the numeric settings, pinned at their defaults and edges', () => {
+  it('defaults', () => {
+    expect(load(base)).toMatchObject({
+      requestDeadlineMs: 8000,
+      twilioCallTimeoutMs: 5000,
+      iamTimeoutMs: 3000,
+      tokenCacheMaxTtlMs: 300_000,
+      tokenCacheSize: 1000,
+      iamMaxConcurrent: 20,
+    });
+  });
+
+  it.each<[string, number, number]>([
+    ['REQUEST_DEADLINE_MS', 1000, 9500],
+    ['TWILIO_CALL_TIMEOUT_MS', 100, 9500],
+    ['IAM_TIMEOUT_MS', 100, 9500],
+    ['TOKEN_CACHE_MAX_TTL_MS', 0, 3_600_000],
+    ['TOKEN_CACHE_SIZE', 0, 100_000],
+    ['IAM_MAX_CONCURRENT', 1, 1000],
+  ])('%s takes %i to %i, and nothing outside', (name, min, max) => {
+    expect(() => load({ ...base, [name]: String(min) })).not.toThrow();
+    expect(() => load({ ...base, [name]: String(max) })).not.toThrow();
+    if (min > 0) expect(failure({ ...base, [name]: String(min - 1) })).toContain(`${name} must be at least ${min}`);
+    expect(failure({ ...base, [name]: String(max + 1) })).toContain(`${name} must be at most ${max}`);
+  });
+});

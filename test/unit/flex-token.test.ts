@@ -63,6 +63,20 @@ it('never keeps an answer past shortly before the token expires', async () => {
   expect(s.fake.iamRequests()).toHaveLength(2);
 });
 
+it('the margin before expiry is exactly 30 s: kept until then, asked again from then on', async () => {
+  const token = f.flexToken('margin-edge');
+  s.fake.addToken(token, { identity: 'x', expiration: new Date(now + 60_000).toISOString() });
+  const v = validator({ maxTtlMs: 3_600_000 });
+  const start = now;
+  await v.validate(token);
+  now = start + 30_000 - 1;
+  await v.validate(token);
+  expect(s.fake.iamRequests()).toHaveLength(1);
+  now = start + 30_000;
+  await v.validate(token);
+  expect(s.fake.iamRequests()).toHaveLength(2);
+});
+
 it('keeps a "not valid" answer for a few seconds only', async () => {
   const v = validator();
   expect(await v.validate(f.flexToken('bogus'))).toBeUndefined();

@@ -78,3 +78,17 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
+
+describe('the retry policy, pinned', () => {
+  it('four attempts, 100 ms doubling up to 2 s, and no retry with less than 250 ms left for it', () => {
+    expect(DEFAULT_POLICY).toEqual({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000, minAttemptMs: 250 });
+    const top = () => 1;
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffMs(attempt, DEFAULT_POLICY, top))).toEqual([100, 200, 400, 800, 1600, 2000]);
+    expect(backoffMs(1, DEFAULT_POLICY, () => 0)).toBe(50);
+    const timeout = { kind: 'timeout' } as const;
+    expect(decide('GET', 3, timeout, 10_000, DEFAULT_POLICY, top)).toEqual({ retry: true, delayMs: 400 });
+    expect(decide('GET', 4, timeout, 10_000, DEFAULT_POLICY, top)).toEqual({ retry: false });
+    expect(decide('GET', 1, timeout, 100 + 250, DEFAULT_POLICY, top)).toEqual({ retry: true, delayMs: 100 });
+    expect(decide('GET', 1, timeout, 100 + 249, DEFAULT_POLICY, top)).toEqual({ retry: false });
+  });
+});
