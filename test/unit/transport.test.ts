@@ -2,7 +2,7 @@
  * The transport against FakeTwilio on loopback: what it retries, what it gives up on, and
  * that the request's deadline bounds it all.
  */
-import { IDLE_SOCKET_MS, Transport } from '../../functions/lib/transport.private';
+import { Transport } from '../../functions/lib/transport.private';
 import { Deadline, withDeadline } from '../../functions/lib/deadline.private';
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../functions/lib/errors.private';
 import { startSeededFake, type Seeded } from '../support/fake';
@@ -134,35 +134,4 @@ it('a POST whose connection was refused (nothing sent) is retried up to the poli
   const t = new Transport({ service: 'the Twilio REST API', callTimeoutMs: 500, fallbackDeadlineMs: 3000, baseUrl: `http://127.0.0.1:${port}`, sleep });
   await post(t).catch(() => undefined);
   expect(sleep).toHaveBeenCalledTimes(3);
-});
-
-describe('kept-alive connections', () => {
-  /** A server that answers at once and counts the connections it was opened. */
-  async function countingServer() {
-    const { createServer } = await import('node:http');
-    let connections = 0;
-    const server = createServer((_req, res) => res.end('{}'));
-    server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as import('node:net').AddressInfo;
-    return { base: `http://127.0.0.1:${port}`, connections: () => connections, close: () => new Promise((r) => server.close(r)) };
-  }
-  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  it(`reuses a connection idle for less than IDLE_SOCKET_MS (${IDLE_SOCKET_MS} ms), and opens a new one after`, async () => {
-    expect(IDLE_SOCKET_MS).toBe(4000);
-    const server = await countingServer();
-    const t = transport(2000, server.base);
-    try {
-      await get(t);
-      await wait(1000);
-      await get(t);
-      expect(server.connections()).toBe(1);
-      await wait(IDLE_SOCKET_MS + 500);
-      await get(t);
-      expect(server.connections()).toBe(2);
-    } finally {
-      await server.close();
-    }
-  }, 15_000);
 });
