@@ -88,9 +88,9 @@ export const IDLE_SOCKET_MS = 4000;
  * `https` modules: measured lighter than `fetch` to load, and to run under load; see
  * BENCHMARKS.md). The `timeout` applies to idle sockets; each call has its own timer below.
  */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+const schemes = {
+  http: { module: http, agent: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
+  https: { module: https, agent: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
 };
 
 /** Response headers as one string per name (repeated headers joined, as fetch does). */
@@ -115,17 +115,17 @@ function attemptOnce(url: URL, init: { method: string; headers: Record<string, s
       resolve(result);
     };
     const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
-    const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, { method: init.method, headers, agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'] }, (res) => {
+    // Plain http only ever reaches loopback: lib/config refuses any other http base URL.
+    const scheme = url.protocol === 'https:' ? schemes.https : schemes.http;
+    const req = scheme.module.request(url, { method: init.method, headers, agent: scheme.agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         settle({ kind: 'answer', response: { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res.headers) } });
       });
-      // The body broke off (a reset mid-answer): nothing usable came back. 'end' never comes then.
-      res.on('close', () => {
-        if (!res.complete) settle({ kind: 'network', sentNothing: false, cause: 'answer broke off' });
-      });
+      // 'close' comes after 'end' for a whole answer (settled already, so this does nothing);
+      // without 'end', the body broke off (a reset mid-answer) and nothing usable came back.
+      res.on('close', () => settle({ kind: 'network', sentNothing: false, cause: 'answer broke off' }));
       res.on('error', () => undefined);
     });
     // The call's own clock, from before the connection opens to the last byte of the answer.

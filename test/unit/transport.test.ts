@@ -135,3 +135,41 @@ it('a POST whose connection was refused (nothing sent) is retried up to the poli
   await post(t).catch(() => undefined);
   expect(sleep).toHaveBeenCalledTimes(3);
 });
+
+describe('the wire', () => {
+  it('hands the helper each response header once, repeated ones joined as fetch does', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.setHeader('X-Repeated', ['a', 'b']);
+      res.setHeader('Retry-After', '3');
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const r = await get(transport(2000, `http://127.0.0.1:${port}`));
+      expect(r.headers).toMatchObject({ 'x-repeated': 'a, b', 'retry-after': '3' });
+      expect(r.body).toBe('{}');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('speaks TLS to an https base URL and refuses a certificate nobody vouches for, naming why', async () => {
+    const { createServer } = await import('node:https');
+    const { makeTestCertificate } = await import('../support/tls');
+    const cert = makeTestCertificate(['localhost']);
+    const tlsServer = createServer({ cert: cert.cert, key: cert.key }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    const { port } = tlsServer.address() as import('node:net').AddressInfo;
+    try {
+      const err = await get(transport(2000, `https://localhost:${port}`)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      // Only a TLS client gets this far: plain HTTP to a TLS port fails with a reset instead.
+      expect((err as Error).message).toMatch(/\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+    } finally {
+      await new Promise((resolve) => tlsServer.close(resolve));
+      cert.remove();
+    }
+  });
+});
