@@ -1,6 +1,7 @@
 import { authorizeCaller, authorizeClose } from '../../functions/lib/policy.private';
 import { ForbiddenError } from '../../functions/lib/errors.private';
 import { describeError, scrub } from '../../functions/lib/log.private';
+import * as log from '../../functions/lib/log.private';
 import * as f from '../support/fixtures';
 
 const agent = { kind: 'flex-token' as const, identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER };
@@ -93,6 +94,31 @@ describe('log scrubbing', () => {
     expect(scrub(text)).not.toContain(secret);
   });
 
+  // Each pattern exactly, one case per edge, so that no pattern can quietly match less.
+  it.each<[string, string, string]>([
+    ['Basic with spaces', 'Authorization:  Basic   QUMxOmFiYw== then', 'Authorization:  [redacted] then'],
+    ['bearer in lower case', 'got bearer abc.def-ghi_jkl~= here', 'got [redacted] here'],
+    ['auth_token=', 'auth_token=sekrit1 rest', 'auth_token=[redacted] rest'],
+    ['authtoken=', 'authtoken=sekrit1 rest', 'authtoken=[redacted] rest'],
+    ['token = "x" with spaces and quotes', 'token = "sekrit1", next', 'token = "[redacted]", next'],
+    ["secret: 'x'", "secret: 'sekrit1'}", "secret: '[redacted]'}"],
+    ['x-twilio-signature=', 'x-twilio-signature=c2lnbmF0dXJl x', 'x-twilio-signature=[redacted] x'],
+    ['a URL with a user and a password', 'GET https://user:pass@api.example/x', 'GET https:[redacted]api.example/x'],
+    ['a URL without credentials', 'GET https://api.example:8443/x@y', 'GET https://api.example:8443/x@y'],
+    ['a JWT', 'jwt eyJhbGciOiJIUzI1NiJ9x.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl end', 'jwt [redacted] end'],
+    ['a JWT with two more parts', 'jwt aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.cccccccccc.dd.ee end', 'jwt [redacted] end'],
+    ['dotted names too short to be a JWT', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c'],
+    ['a JWE with an empty key part', 'flex eyJhbGciOiJkaXIifQ..aXYtYWJj.Y2lwaGVy.dGFnLWFi end', 'flex [redacted] end'],
+    ['a 32-hex secret, not 31 or 33', `a ${'a'.repeat(32)} b ${'b'.repeat(31)} c ${'c'.repeat(33)}`, `a [redacted] b ${'b'.repeat(31)} c ${'c'.repeat(33)}`],
+  ])('masks exactly: %s', (_name, text, expected) => {
+    expect(scrub(text)).toBe(expected);
+  });
+
+  it('cuts what it returns at 300 characters', () => {
+    expect(scrub('x '.repeat(150))).toBe('x '.repeat(150));
+    expect(scrub('y'.repeat(301))).toBe(`${'y'.repeat(300)}…`);
+  });
+
   it('keeps ordinary text', () => {
     expect(scrub('channel UO1 closed')).toBe('channel UO1 closed');
   });
@@ -100,5 +126,17 @@ describe('log scrubbing', () => {
   it('describes an error by type, code and scrubbed message', () => {
     const err = Object.assign(new Error(`failed with Basic ${Buffer.from('a:b').toString('base64')}`), { code: 'ECONNRESET' });
     expect(describeError(err)).toBe('Error (ECONNRESET): failed with [redacted]');
+  });
+});
+
+describe('log lines', () => {
+  it('go to the console method of their level, as one JSON object with the level and a scrubbed message', () => {
+    const spies = { log: jest.spyOn(console, 'log'), warn: jest.spyOn(console, 'warn'), error: jest.spyOn(console, 'error') };
+    log.info('i', { a: 1 });
+    log.warn('w');
+    log.error(`e Bearer ${f.AGENT_TOKEN}`);
+    expect(spies.log.mock.calls).toEqual([[JSON.stringify({ level: 'info', message: 'i', a: 1 })]]);
+    expect(spies.warn.mock.calls).toEqual([[JSON.stringify({ level: 'warn', message: 'w' })]]);
+    expect(spies.error.mock.calls).toEqual([[JSON.stringify({ level: 'error', message: 'e [redacted]' })]]);
   });
 });
