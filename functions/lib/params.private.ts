@@ -44,7 +44,9 @@ const limitInput = z.pipe(
     [
       z.number(),
       z.pipe(
-        z.string().check(z.regex(/^\s*\d{1,7}\s*$/, 'limit must be a whole number')),
+        // A string that fails here gets the union's message below: zod reports a union's own error
+        // when no option fits, so a message of this check's would never be seen.
+        z.string().check(z.regex(/^\s*\d{1,7}\s*$/)),
         z.transform((s: string) => Number(s)),
       ),
     ],

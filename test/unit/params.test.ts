@@ -1,5 +1,5 @@
-import { checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../functions/lib/params.private';
-import { InvalidRequestError } from '../../functions/lib/errors.private';
+import { assertBounds, assertUnambiguouslySigned, checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../functions/lib/params.private';
+import { InvalidRequestError, PayloadTooLargeError } from '../../functions/lib/errors.private';
 
 const KD = `KD${'a'.repeat(32)}`;
 const UO = `UO${'b'.repeat(32)}`;
@@ -196,5 +196,100 @@ describe('bounds: size and depth, measured without recursion', () => {
 
   it('keys count their length', () => {
     expect(checkBounds({ ['k'.repeat(MAX_PARAMS_BYTES + 1)]: '' })).toEqual({ ok: false, tooLarge: true });
+  });
+});
+
+describe('exactly what each refusal says', () => {
+  const details = (schema: Parameters<typeof parseParams>[0], params: Record<string, unknown>) => {
+    try {
+      parseParams(schema, params);
+    } catch (err) {
+      return (err as InvalidRequestError).toJSON().details;
+    }
+    throw new Error('expected a refusal');
+  };
+  const KD_ = `KD${'a'.repeat(32)}`;
+  const UO_ = `UO${'b'.repeat(32)}`;
+
+  it.each<[string, Parameters<typeof parseParams>[0], Record<string, unknown>, Array<{ field: string; message: string }>]>([
+    ['nothing', GetChannelParams, {}, [
+      { field: 'interactionSid', message: 'interactionSid is required' },
+      { field: 'channelSid', message: 'channelSid is required' },
+    ]],
+    ['numbers for SIDs', GetChannelParams, { interactionSid: 5, channelSid: UO_ }, [{ field: 'interactionSid', message: 'interactionSid must be a string' }]],
+    ['a SID of the wrong kind', GetChannelParams, { interactionSid: KD_, channelSid: KD_ }, [{ field: 'channelSid', message: 'channelSid must look like UO followed by 32 hex digits' }]],
+    ['two spellings that disagree', GetChannelParams, { interactionSid: KD_, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO_ }, [
+      { field: 'interactionSid', message: 'interactionSid and InteractionSid disagree; send one of them' },
+    ]],
+    ['a limit with letters', ListChannelsParams, { interactionSid: KD_, limit: '12a' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
+    ['a limit with a sign', ListChannelsParams, { interactionSid: KD_, limit: '-5' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
+    ['a limit of eight digits', ListChannelsParams, { interactionSid: KD_, limit: '10000000' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
+    ['a fractional limit', ListChannelsParams, { interactionSid: KD_, limit: 2.5 }, [{ field: 'limit', message: 'limit must be a whole number' }]],
+    ['a limit of 0', ListChannelsParams, { interactionSid: KD_, limit: 0 }, [{ field: 'limit', message: 'limit must be at least 1' }]],
+    ['a limit of 1001', ListChannelsParams, { interactionSid: KD_, limit: '1001' }, [{ field: 'limit', message: 'limit must be at most 1000' }]],
+    ['a limit that is a list', ListChannelsParams, { interactionSid: KD_, limit: ['5'] }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
+    ['an unknown status', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: 'open' }, [{ field: 'status', message: 'status must be "closed" or "inactive"' }]],
+    ['routing that is not JSON', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: '{nope' }, [{ field: 'routing', message: 'routing must be a JSON object such as {"status":"closed"}' }]],
+    ['routing with another status', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: { status: 'open' } }, [{ field: 'routing', message: 'routing.status must be "closed"' }]],
+    ['routing with more keys', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: { status: 'closed', x: 1 } }, [{ field: 'routing', message: 'routing must be {"status":"closed"}' }]],
+    ['routing that is a list', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: '[1]' }, [{ field: 'routing', message: 'routing must be {"status":"closed"}' }]],
+    ['inactive without routing', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: 'inactive' }, [{ field: 'routing', message: 'routing {"status":"closed"} is required when status is "inactive"' }]],
+  ])('%s', (_label, schema, params, expected) => {
+    expect(details(schema, params)).toEqual(expected);
+  });
+
+  it('a limit may have spaces around its digits, and blank fields are absent', () => {
+    expect(parseParams(ListChannelsParams, { interactionSid: KD_, limit: ' 7 ' }).limit).toBe(7);
+    expect(parseParams(ListChannelsParams, { interactionSid: KD_, limit: '' }).limit).toBe(50);
+    expect(parseParams(CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: '', routing: '' })).toEqual({ interactionSid: KD_, channelSid: UO_, status: 'closed' });
+  });
+});
+
+describe('how parameters are measured, to the byte', () => {
+  it('strings by length, other values 8, keys by length + 1 (top-level names by length), arrays and objects 2 + 1 per element', () => {
+    // 2 (ab) + 2 (list) + 3 (its elements) + 3 ('xyz') + 8 (5) + 2 (object) + 2 (k + 1) + 8 (null) = 30
+    const params = { ab: ['xyz', 5, { k: null }] };
+    expect(checkBounds(params, 30)).toEqual({ ok: true });
+    expect(checkBounds(params, 29)).toEqual({ ok: false, tooLarge: true });
+    // 1 (a) + 2 (list) + 2 (two elements) + 0 + 0 = 5: every element counts, even at the edge
+    expect(checkBounds({ a: ['', ''] }, 5)).toEqual({ ok: true });
+    expect(checkBounds({ a: ['', ''] }, 4)).toEqual({ ok: false, tooLarge: true });
+    expect(checkBounds({ t: true, n: null }, 18)).toEqual({ ok: true });
+    expect(checkBounds({ t: true, n: null }, 17)).toEqual({ ok: false, tooLarge: true });
+  });
+
+  it('only own keys count', () => {
+    const inherited = Object.assign(Object.create({ inherited: 'x'.repeat(100) }) as object, { k: '' });
+    expect(checkBounds({ o: inherited }, 5)).toEqual({ ok: true });
+  });
+
+  it('too deep is a 400 naming the field, too large a 413', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < MAX_PARAMS_DEPTH; i++) deep = [deep];
+    expect(() => assertBounds({ routing: deep })).toThrow(InvalidRequestError);
+    try {
+      assertBounds({ routing: deep });
+    } catch (err) {
+      expect((err as InvalidRequestError).toJSON()).toMatchObject({ status: 400, details: [{ field: 'routing', message: `nested more than ${MAX_PARAMS_DEPTH} levels deep` }] });
+    }
+    expect(() => assertBounds({ a: 'x'.repeat(20) }, 10)).toThrow(PayloadTooLargeError);
+    expect(() => assertBounds({ a: 'x'.repeat(9) }, 10)).not.toThrow();
+  });
+});
+
+describe('a request signed by Twilio', () => {
+  it('may carry only the function\'s parameters, none empty, and says which', () => {
+    const long = 'z'.repeat(150);
+    let thrown: InvalidRequestError | undefined;
+    try {
+      assertUnambiguouslySigned(GetChannelParams, { interactionSid: 'x', ChannelSid: '', [long]: 'v' });
+    } catch (err) {
+      thrown = err as InvalidRequestError;
+    }
+    expect(thrown!.toJSON().details).toEqual([
+      { field: 'ChannelSid', message: 'ChannelSid must not be empty in a request signed by Twilio' },
+      { field: 'z'.repeat(100), message: "a request signed by Twilio may carry only this function's parameters (interactionSid, InteractionSid, channelSid, ChannelSid)" },
+    ]);
+    expect(() => assertUnambiguouslySigned(GetChannelParams, { InteractionSid: 'x', channelSid: 'y' })).not.toThrow();
   });
 });
