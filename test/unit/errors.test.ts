@@ -3,7 +3,10 @@ import {
   ConflictError,
   fromTwilioError,
   HttpError,
+  InvalidRequestError,
+  MethodNotAllowedError,
   MisconfiguredError,
+  PayloadTooLargeError,
   NotFoundError,
   RateLimitedError,
   UpstreamError,
@@ -84,5 +87,63 @@ describe('HttpError bodies', () => {
 
   it('toJSON shows only the fields that apply', () => {
     expect(new UpstreamTimeoutError().toJSON()).toEqual({ code: 'upstream_timeout', message: 'Twilio did not answer in time', status: 504 });
+  });
+});
+
+describe('exactly what each error says', () => {
+  it('the JSON body carries details, twilioCode and moreInfo only when there are some', () => {
+    expect(new HttpError(418, 'conflict', 'x').toJSON()).toEqual({ code: 'conflict', message: 'x', status: 418 });
+    expect(new NotFoundError('gone', { twilioCode: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404' }).toJSON()).toEqual({
+      code: 'not_found', message: 'gone', status: 404, twilioCode: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404',
+    });
+    expect(InvalidRequestError.field('limit', 'is too big').toJSON()).toEqual({
+      code: 'invalid_request', message: 'limit: is too big', status: 400, details: [{ field: 'limit', message: 'is too big' }],
+    });
+  });
+
+  it('405 names the methods, in the message and in Allow; 413 the limit; 429 a default message', () => {
+    const notAllowed = new MethodNotAllowedError(['GET', 'POST']);
+    expect(notAllowed.message).toBe('this endpoint accepts GET, POST only');
+    expect(notAllowed.headers).toMatchObject({ Allow: 'GET, POST' });
+    expect(new PayloadTooLargeError(16384).message).toBe('the request is larger than 16384 bytes');
+    expect(new RateLimitedError(3).message).toBe('Twilio is rate limiting this account; retry later');
+  });
+
+  it.each<[number, string]>([
+    [401, 'Twilio refused the credentials this function is configured with'],
+    [500, 'Twilio answered HTTP 500'],
+  ])('Twilio HTTP %i says: %s', (status, message) => {
+    expect((fromTwilioError(rest(status, { message: 'm', status }), 'the channel') as HttpError).message).toBe(message);
+  });
+
+  it('a non-JSON answer says so', () => {
+    expect((fromTwilioError(new SyntaxError('Unexpected token <'), 'x') as HttpError).message).toBe('Twilio answered with something unreadable');
+  });
+
+  it("Twilio's code and link are kept only when they have the right types", () => {
+    const odd = Object.assign(rest(404, { status: 404 }), { code: '20404', moreInfo: 42 });
+    expect((fromTwilioError(odd, 'x') as HttpError).toJSON()).toEqual({ code: 'not_found', message: 'x was not found', status: 404 });
+  });
+
+  it.each<[string, string | undefined, string]>([
+    ['a short plain sentence is kept', 'Channel is already closed', 'Channel is already closed'],
+    ['an empty one is replaced', '', 'Twilio refused the change to the channel'],
+    ['300 characters are kept', 'x'.repeat(300), 'x'.repeat(300)],
+    ['301 are replaced', 'x'.repeat(301), 'Twilio refused the change to the channel'],
+    ['one that mentions Authorization is replaced', 'bad header authorization', 'Twilio refused the change to the channel'],
+    ['one that mentions Bearer is replaced', 'got bearer x', 'Twilio refused the change to the channel'],
+  ])("Twilio's refusal message: %s", (_label, message, expected) => {
+    const err = Object.assign(rest(409, { status: 409 }), { message });
+    expect((fromTwilioError(err, 'the channel') as HttpError).message).toBe(expected);
+  });
+
+  it('only Twilio\'s own exceptions with a numeric status are translated', () => {
+    for (const value of [null, undefined, 'RestException', 42]) expect(fromTwilioError(value, 'x')).toBe(value);
+    const service = Object.assign(Object.create({ constructor: { name: 'TwilioServiceException' } }) as object, { status: 404 });
+    expect(fromTwilioError(service, 'x')).toBeInstanceOf(NotFoundError);
+    const noStatus = Object.assign(Object.create({ constructor: { name: 'RestException' } }) as object, { status: '404' });
+    expect(fromTwilioError(noStatus, 'x')).toBe(noStatus);
+    const anonymous = Object.assign(Object.create(null) as object, { status: 404 });
+    expect(fromTwilioError(anonymous, 'x')).toBe(anonymous);
   });
 });
