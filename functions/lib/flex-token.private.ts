@@ -55,7 +55,8 @@ export const MAX_TOKEN_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
-  if (segment.length === 0 || !BASE64URL.test(segment)) return undefined;
+  // An empty segment gets here too, and fails as JSON below.
+  if (!BASE64URL.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -76,7 +77,7 @@ export function mayBeFlexToken(token: string, nowMs: number): boolean {
   const header = decodeJsonSegment(parts[0] ?? '');
   if (header === undefined || typeof header.alg !== 'string') return false;
   if (parts.length === 5) {
-    return typeof header.enc === 'string' && parts.slice(1).every((p) => BASE64URL.test(p)) && parts.slice(2).every((p) => p.length > 0);
+    return typeof header.enc === 'string' && parts.every((p) => BASE64URL.test(p)) && parts.slice(2).every((p) => p.length > 0);
   }
   if (parts.length === 3) {
     const payload = decodeJsonSegment(parts[1]!);

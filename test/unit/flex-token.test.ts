@@ -173,6 +173,16 @@ describe('what unauthenticated traffic can make us ask IAM', () => {
     ['characters outside base64url', `${b64({ alg: 'dir', enc: 'A256GCM' })}..${b64('iv')}.c+t/.${b64('tag')}`, false],
     ['four parts', `${b64({ alg: 'dir', enc: 'A256GCM' })}.${b64('a')}.${b64('b')}.${b64('c')}`, false],
     ['over 8 KiB', `${f.AGENT_TOKEN}${'A'.repeat(MAX_TOKEN_LENGTH)}`, false],
+    ['a header that is JSON null', `${b64('null')}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a header that is a JSON string', `${b64('"x"')}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a header with base64 padding', `${b64({ alg: 'dir', enc: 'A256GCM' })}=..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a header whose alg is not a string', `${b64({ alg: 5, enc: 'A256GCM' })}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, false],
+    ['a JWE with an empty IV', `${b64({ alg: 'dir', enc: 'A256GCM' })}...${b64('ct')}.${b64('tag')}`, false],
+    ['a JWE with an empty tag', `${b64({ alg: 'dir', enc: 'A256GCM' })}..${b64('iv')}.${b64('ct')}.`, false],
+    ['a JWT whose payload is not JSON', `${b64({ alg: 'HS256' })}.${b64('nope')}.${b64('s')}`, false],
+    ['a JWT whose signature is not base64url', `${b64({ alg: 'HS256' })}.${b64({ sub: 'x' })}.a+b/`, false],
+    ['a JWT whose exp is not a number', jws({ exp: '1' }), true],
+    ['four parts that would read as a JWT', `${b64({ alg: 'HS256' })}.${b64({})}.${b64('s')}.${b64('t')}`, false],
   ])('%s → %s', (_name, token, expected) => {
     expect(mayBeFlexToken(token, Date.now())).toBe(expected);
   });
@@ -233,5 +243,63 @@ describe('what unauthenticated traffic can make us ask IAM', () => {
     await Promise.all([...slow, v.validate(f.flexToken('slow-1'))]);
     expect(s.fake.iamRequests()).toHaveLength(3);
     expect(await v.validate(f.flexToken('another'))).toBeUndefined();
+  });
+});
+
+describe('the edges of a JWT\'s exp, to the millisecond', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const token = `${b64({ alg: 'HS256' })}.${b64({ exp: 1000 })}.${b64('s')}`;
+  it('refused from the second it names, accepted the millisecond before', () => {
+    expect(mayBeFlexToken(token, 1_000_000)).toBe(false);
+    expect(mayBeFlexToken(token, 999_999)).toBe(true);
+  });
+});
+
+describe("IAM's answers, exactly", () => {
+  const iam = (q: { path: string }) => q.path.endsWith('/Tokens/validate');
+
+  it('5xx: upstream_error naming the status', async () => {
+    s.fake.inject({ kind: 'status', status: 500 }, iam, 10);
+    const err = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('Twilio IAM answered HTTP 500');
+  });
+
+  it('a 200 that is not JSON, or JSON of another shape: unreadable, not "not valid"', async () => {
+    s.fake.inject({ kind: 'not-json', status: 200 }, iam, 1);
+    const notJson = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    expect(notJson).toBeInstanceOf(UpstreamError);
+    expect((notJson as Error).message).toBe('Twilio IAM answered with something unreadable');
+    s.fake.inject({ kind: 'answer', status: 200, body: { verdict: 'yes' } }, iam, 1);
+    const otherShape = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    expect((otherShape as Error).message).toBe('Twilio IAM answered with something unreadable');
+  });
+
+  it('valid, with an expiration exactly now: not valid', async () => {
+    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true, identity: 'x', roles: ['agent'], expiration: new Date(now).toISOString() } }, iam, 1);
+    expect(await validator().validate(f.AGENT_TOKEN)).toBeUndefined();
+  });
+
+  it('valid, with an expiration that is not a date: valid, kept for the cache lifetime only', async () => {
+    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true, identity: 'x', roles: ['agent'], expiration: 'soon' } }, iam, 1);
+    const v = validator({ maxTtlMs: 60_000 });
+    expect(await v.validate(f.AGENT_TOKEN)).toEqual({ identity: 'x', roles: ['agent'], workerSid: undefined, expiresAt: undefined });
+    now += 59_999;
+    await v.validate(f.AGENT_TOKEN);
+    expect(s.fake.iamRequests()).toHaveLength(1);
+    now += 1;
+    await v.validate(f.AGENT_TOKEN);
+    expect(s.fake.iamRequests()).toHaveLength(2);
+  });
+
+  it('valid with nothing else said: no identity, no roles, no worker', async () => {
+    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true } }, iam, 1);
+    expect(await validator().validate(f.AGENT_TOKEN)).toEqual({ identity: '', roles: [], workerSid: undefined, expiresAt: undefined });
+  });
+
+  it('counts what it asks IAM', async () => {
+    const v = validator();
+    await v.validate(f.AGENT_TOKEN);
+    await v.validate(f.flexToken('someone-else'));
+    expect(v.iamCalls).toBe(2);
   });
 });
