@@ -95,7 +95,8 @@ function checkSignature(signature: string, req: AuthRequest, config: Config): bo
     for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
   }
   const search = query.toString();
-  return search.length > 0 && validateRequest(config.authToken, signature, `${url}?${search}`, {});
+  // With no parameters this asks about `url?`, which Twilio never signs: false, as it should be.
+  return validateRequest(config.authToken, signature, `${url}?${search}`, {});
 }
 
 /** Does the request carry any credential an enabled check could accept? (No network.) */
@@ -124,7 +125,7 @@ export async function authenticate(req: AuthRequest, config: Config, validator?:
   }
 
   const signature = headers['x-twilio-signature'];
-  if (config.auth.twilioSignature && signature !== undefined && signature.length > 0) {
+  if (config.auth.twilioSignature && signature) {
     if (checkSignature(signature, req, config)) return { kind: 'twilio-signature' };
   }
 
