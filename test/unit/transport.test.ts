@@ -174,3 +174,71 @@ describe('the wire', () => {
     }
   });
 });
+
+describe('what goes on the wire, exactly', () => {
+  /** A server that records each request as it came and answers {}. */
+  async function recordingServer() {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ method: string; url: string; headers: Record<string, unknown>; body: string }> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    return { base: `http://127.0.0.1:${port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('query parameters: absent ones dropped, lists repeated, other values as JSON', async () => {
+    const server = await recordingServer();
+    try {
+      await transport(2000, server.base).request({ method: 'get', uri: 'https://flex-api.twilio.com/v1/X?keep=1', params: { a: undefined, b: null, c: [1, 'x'], d: { k: 1 }, e: 'plain' } });
+      expect(server.seen[0]).toMatchObject({ method: 'GET', url: `/v1/X?keep=1&c=1&c=x&d=${encodeURIComponent('{"k":1}')}&e=plain`, body: '' });
+      expect(server.seen[0]!.headers.authorization).toBeUndefined();
+      expect(server.seen[0]!.headers['content-length']).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a form body with its length and type (a type given by the caller is kept); Basic only with both user and password', async () => {
+    const server = await recordingServer();
+    try {
+      const t = transport(2000, server.base);
+      await t.request({ method: 'post', uri: 'https://flex-api.twilio.com/v1/X', username: 'u', data: { Status: 'clösed', Skip: undefined } });
+      expect(server.seen[0]).toMatchObject({ method: 'POST', body: 'Status=cl%C3%B6sed' });
+      expect(server.seen[0]!.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength('Status=cl%C3%B6sed')) });
+      expect(server.seen[0]!.headers.authorization).toBeUndefined();
+      await t.request({ method: 'post', uri: 'https://flex-api.twilio.com/v1/X', username: 'u', password: 'p', headers: { 'Content-Type': 'application/json' }, body: '{"ü":1}' });
+      expect(server.seen[1]).toMatchObject({ body: '{"ü":1}' });
+      expect(server.seen[1]!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength('{"ü":1}')), authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+      expect(server.seen[1]!.headers['transfer-encoding']).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a base URL with a path is put in front of Twilio's path; without one the URL is left alone", async () => {
+    const server = await recordingServer();
+    try {
+      await transport(2000, `${server.base}/prefix/`).request({ method: 'get', uri: 'https://flex-api.twilio.com/v1/X?y=1' });
+      expect(server.seen[0]!.url).toBe('/prefix/v1/X?y=1');
+    } finally {
+      await server.close();
+    }
+    const plain = new Transport({ service: 'x', callTimeoutMs: 1000, fallbackDeadlineMs: 1000 });
+    expect(plain.target('https://flex-api.twilio.com/v1/X?y=1').href).toBe('https://flex-api.twilio.com/v1/X?y=1');
+  });
+
+  it('no time left before the first try: a timeout after 0 attempts, nothing sent', async () => {
+    const err = await withDeadline(new Deadline(0), () => get(transport())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamTimeoutError);
+    expect(s.fake.apiRequests()).toHaveLength(0);
+    const line = captured.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'a call to Twilio failed');
+    expect(line).toMatchObject({ cause: 'timeout', attempts: 0, method: 'GET' });
+  });
+});
