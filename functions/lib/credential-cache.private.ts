@@ -67,7 +67,7 @@ class Lru<T> {
   }
 
   set(key: string, entry: Entry<T>): void {
-    if (this.capacity <= 0) return;
+    // A capacity of 0 keeps nothing: the loop below removes what was just added.
     this.map.delete(key);
     this.map.set(key, entry);
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);

@@ -67,6 +67,9 @@ export function decide(
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  // An HTTP date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms) always has a
+  // time of day; V8's Date.parse also reads junk such as "x 2" as a date decades ago or ahead.
+  if (!/\b\d{2}:\d{2}:\d{2}\b/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

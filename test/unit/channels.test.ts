@@ -78,3 +78,10 @@ describe('channelWorkers', () => {
     expect(s.fake.apiRequests().find((q) => q.path.endsWith('/Participants'))?.query).toMatchObject({ PageSize: '1000' });
   });
 });
+
+it('a Twilio REST API it cannot reach is named in the error', async () => {
+  const unreachable = twilioClient(loadConfig(settings(`http://127.0.0.1:${f.REFUSED_PORT}`) as never));
+  await expect(getChannel(unreachable, { interactionSid: s.interactionSid, channelSid: s.channelSid })).rejects.toThrow(
+    new UpstreamError('could not reach the Twilio REST API (ECONNREFUSED)'),
+  );
+});

@@ -385,6 +385,9 @@ describe('settings', () => {
     expect(r.json.error.code).toBe('misconfigured');
     expect(r.json.error.message).toContain('ACCOUNT_SID');
     expect(s.fake.requests).toHaveLength(0);
+    // Answered before the settings could say which origins are allowed: no origin, but Vary.
+    expect(r.headers).toMatchObject({ Vary: 'Origin', 'Cache-Control': 'no-store' });
+    expect(r.headers['Access-Control-Allow-Origin']).toBeUndefined();
   });
 
   it('a plain-http base URL that is not loopback is refused', async () => {

@@ -4,6 +4,7 @@
  * the same webhook through the gateway with a real signature.
  */
 import { handler } from '../../functions/webhooks/orphan-guard.protected';
+import { OrphanGuardResponse } from '../../functions/lib/orphan-guard.private';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import { captured } from '../support/capture-logs';
@@ -73,6 +74,23 @@ it('a channel that is no longer open is left alone (the same event again changes
   expect(changes()).toEqual([]);
 });
 
+it('a channel whose agent carries no worker SID is left alone too', async () => {
+  const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: ['WKx'], workerKey: 'none' }]);
+  const r = await event({ EventType: 'task.canceled', TaskAttributes: attributes(interactionSid, channelSids[0]!) });
+  expect(r.json).toMatchObject({ action: 'ignored', reason: 'an agent is still on the channel' });
+});
+
+it('every answer is exactly what OrphanGuardResponse describes', async () => {
+  for (const fields of [
+    { EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.otherChannelSid) },
+    { EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.channelSid) },
+    { EventType: 'task.created' },
+  ]) {
+    const r = await event(fields);
+    expect(OrphanGuardResponse.parse(r.json)).toEqual(r.json);
+  }
+});
+
 it('a channel an agent is still on is left alone', async () => {
   const r = await event({ EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.channelSid) });
   expect(r.json).toMatchObject({ action: 'ignored', reason: 'an agent is still on the channel', channel: { status: 'active' } });
@@ -94,7 +112,7 @@ it('logs each decision with its reason and the ids, as one JSON line', async () 
 
 describe('its limits', () => {
   it('EventType: required, at most 100 characters', async () => {
-    expect((await event({})).statusCode).toBe(400);
+    expect((await event({})).json.error.details).toEqual([{ field: 'eventType', message: 'EventType is required' }]);
     expect((await event({ EventType: 'x'.repeat(100) })).json.action).toBe('ignored');
     const long = await event({ EventType: 'x'.repeat(101) });
     expect(long.statusCode).toBe(400);
@@ -102,6 +120,7 @@ describe('its limits', () => {
   });
 
   it('TaskSid must look like a task', async () => {
+    for (const taskSid of [`xWT${'a'.repeat(32)}`, `WT${'a'.repeat(32)}0`]) expect((await event({ EventType: 'task.canceled', TaskSid: taskSid })).statusCode).toBe(400);
     const r = await event({ EventType: 'task.canceled', TaskSid: 'WT123' });
     expect(r.statusCode).toBe(400);
     expect(r.json.error.details).toEqual([{ field: 'taskSid', message: 'TaskSid must look like WT followed by 32 hex digits' }]);

@@ -3,6 +3,7 @@ import { ForbiddenError } from '../../functions/lib/errors.private';
 import { describeError, scrub } from '../../functions/lib/log.private';
 import * as log from '../../functions/lib/log.private';
 import * as f from '../support/fixtures';
+import { parseRetryAfter } from '../../functions/lib/retry.private';
 
 const agent = { kind: 'flex-token' as const, identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER };
 const supervisor = { ...agent, roles: ['agent', 'supervisor'] };
@@ -138,5 +139,47 @@ describe('log lines', () => {
     expect(spies.log.mock.calls).toEqual([[JSON.stringify({ level: 'info', message: 'i', a: 1 })]]);
     expect(spies.warn.mock.calls).toEqual([[JSON.stringify({ level: 'warn', message: 'w' })]]);
     expect(spies.error.mock.calls).toEqual([[JSON.stringify({ level: 'error', message: 'e [redacted]' })]]);
+  });
+});
+
+describe('authorizeClose, each refusal exactly', () => {
+  const agent = (workerSid?: string) => ({ kind: 'flex-token' as const, identity: 'a', roles: ['agent'], workerSid });
+  const participant = { closePolicy: 'participant' as const, closeAnyRoles: ['supervisor', 'admin'] };
+  const refusal = async (p: Promise<void>) => ((await p.catch((e: unknown) => e)) as Error).message;
+
+  it('an agent with no worker under the participant policy: the roles message, and the channel is not looked at', async () => {
+    const look = jest.fn(async () => ({ workerSids: [], agentsWithoutWorker: 0 }));
+    expect(await refusal(authorizeClose(agent(), participant, look))).toBe('closing channels needs one of the roles: supervisor, admin');
+    expect(look).not.toHaveBeenCalled();
+  });
+
+  it('participants that carry no worker: refused, saying so; other workers only: refused as a non-participant', async () => {
+    expect(await refusal(authorizeClose(agent('WK1'), participant, async () => ({ workerSids: [], agentsWithoutWorker: 1 })))).toBe(
+      "this channel's participants carry no worker to match; a supervisor may close it",
+    );
+    expect(await refusal(authorizeClose(agent('WK1'), participant, async () => ({ workerSids: ['WK2'], agentsWithoutWorker: 1 })))).toBe(
+      'only a participant of this channel or a supervisor may close it',
+    );
+    expect(await refusal(authorizeClose(agent('WK1'), participant, async () => ({ workerSids: [], agentsWithoutWorker: 0 })))).toBe(
+      'only a participant of this channel or a supervisor may close it',
+    );
+  });
+});
+
+describe('Retry-After, exactly', () => {
+  it.each<[string | null | undefined, number | undefined]>([
+    [null, undefined],
+    [undefined, undefined],
+    ['', undefined],
+    ['   ', undefined],
+    [' 2 ', 2000],
+    ['1.25', 1250],
+    ['x 2', undefined],
+    ['2 x', undefined],
+    ['Feb 2', undefined],
+    ['Wed, 21 Oct 2015 07:28:01 GMT', Date.UTC(2015, 9, 21, 7, 28, 1)],
+    ['Wednesday, 21-Oct-15 07:28:01 GMT', Date.UTC(2015, 9, 21, 7, 28, 1)],
+  ])('%j → %j ms', (value, ms) => {
+    expect(parseRetryAfter(value, 0)).toBe(ms);
   });
 });
