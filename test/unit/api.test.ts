@@ -60,6 +60,13 @@ it('every error the library raises has a code the contract lists', () => {
   expect(new Set(raised.map((e) => e.code)).size).toBe(raised.length);
 });
 
-it('the OpenAPI descriptions come from the same registry the schemas wrote to', () => {
-  expect(api.descriptions.get(api.GET_CHANNEL.params.shape.interactionSid)).toEqual({ description: 'The interaction (KD followed by 32 hex digits).' });
+it('the OpenAPI descriptions come from the same registry the schemas wrote to, word for word', () => {
+  const described = (schema: unknown) => (api.descriptions.get(schema as never) as { description?: string } | undefined)?.description;
+  expect(described(api.GET_CHANNEL.params.shape.interactionSid)).toBe('The interaction (KD followed by 32 hex digits).');
+  expect(described(api.GET_CHANNEL.params.shape.channelSid)).toBe('The channel (UO followed by 32 hex digits).');
+  expect(described(api.LIST_CHANNELS.params.shape.limit)).toBe('At most this many channels, 1 to 1000.');
+  expect(described(api.CLOSE_CHANNEL.params.shape.status)).toBe('closed (default) or inactive.');
+  expect(described(api.CLOSE_CHANNEL.params.shape.routing)).toBe(
+    '{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.',
+  );
 });
