@@ -127,6 +127,13 @@ describe('log scrubbing', () => {
   it('describes an error by type, code and scrubbed message', () => {
     const err = Object.assign(new Error(`failed with Basic ${Buffer.from('a:b').toString('base64')}`), { code: 'ECONNRESET' });
     expect(describeError(err)).toBe('Error (ECONNRESET): failed with [redacted]');
+    expect(describeError(Object.assign(new TypeError('bad'), { code: 42 }))).toBe('TypeError (42): bad');
+    expect(describeError(Object.assign(new Error('bad'), { code: { nested: true } }))).toBe('Error: bad');
+  });
+
+  it('describes a thrown non-error by its type alone (its content may be anything)', () => {
+    expect(describeError(`Bearer ${f.AGENT_TOKEN}`)).toBe('non-error value of type string');
+    expect(describeError(undefined)).toBe('non-error value of type undefined');
   });
 });
 
