@@ -3,7 +3,7 @@
  * normalized, how the workers on a channel are read from participants Twilio leaves untyped,
  * and what a missing interaction or channel is called.
  */
-import { channelWorkers, getChannel, listChannels, normalizeChannel } from '../../functions/lib/channels.private';
+import { channelWorkers, closeChannel, getChannel, listChannels, normalizeChannel } from '../../functions/lib/channels.private';
 import { loadConfig } from '../../functions/lib/config.private';
 import { NotFoundError, UpstreamError } from '../../functions/lib/errors.private';
 import { twilioClient } from '../../functions/lib/twilio.private';
@@ -47,6 +47,7 @@ describe('names in "not found"', () => {
     await expect(getChannel(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
     await expect(listChannels(client(), { interactionSid: f.KD_UNKNOWN, limit: 5 })).rejects.toThrow(new NotFoundError('the interaction was not found'));
     await expect(channelWorkers(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
+    await expect(closeChannel(client(), { ...unknown, status: 'closed' })).rejects.toThrow(new NotFoundError('the channel was not found'));
   });
 });
 

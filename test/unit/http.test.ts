@@ -87,6 +87,11 @@ describe('error answers and their log lines', () => {
     expect(lines()).toEqual([{ level: 'warn', message: 'answered with an error', code: 'upstream_error', status: 502 }]);
   });
 
+  it('one of ours at exactly 500 (misconfigured): logged as a warning too', () => {
+    expect(answer(errorResponse(new HttpError(500, 'misconfigured', 'x'), {})).statusCode).toBe(500);
+    expect(lines()).toEqual([{ level: 'warn', message: 'answered with an error', code: 'misconfigured', status: 500 }]);
+  });
+
   it('one of ours below 500: not logged', () => {
     expect(answer(errorResponse(new HttpError(404, 'not_found', 'no such channel'), {})).statusCode).toBe(404);
     expect(answer(errorResponse(new HttpError(499, 'conflict', 'x'), {})).statusCode).toBe(499);

@@ -110,6 +110,9 @@ describe('log scrubbing', () => {
     ['a JWT with two more parts', 'jwt aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.cccccccccc.dd.ee end', 'jwt [redacted] end'],
     ['dotted names too short to be a JWT', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c'],
     ['a JWE with an empty key part', 'flex eyJhbGciOiJkaXIifQ..aXYtYWJj.Y2lwaGVy.dGFnLWFi end', 'flex [redacted] end'],
+    ['a JSON password field', '{"password":"hunter2hunter2"}', '{"password":"[redacted]"}'],
+    ['a JWE with a key part', 'flex aaaaaaaaaa.bbbb.cc.dd.ee end', 'flex [redacted] end'],
+    ['a bare secret in text that also has a = and a :', `id=42 at 10:00 ${'d'.repeat(32)}`, 'id=42 at 10:00 [redacted]'],
     ['a 32-hex secret, not 31 or 33', `a ${'a'.repeat(32)} b ${'b'.repeat(31)} c ${'c'.repeat(33)}`, `a [redacted] b ${'b'.repeat(31)} c ${'c'.repeat(33)}`],
   ])('masks exactly: %s', (_name, text, expected) => {
     expect(scrub(text)).toBe(expected);
