@@ -78,7 +78,8 @@ function list(value: string | undefined, fallback: string[]): string[] {
     .filter((s) => s.length > 0);
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+// URL's hostname keeps IPv6 brackets; 127.0.0.0/8 is matched by its prefix below.
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
 
 /** A base URL override: https anywhere, plain http only to this machine. */
 const baseUrl = z.pipe(

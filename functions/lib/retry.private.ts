@@ -65,7 +65,8 @@ export function decide(
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
+  if (value === null || value === undefined) return undefined;
+  // Blank text matches neither form below, so it is undefined too.
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
   // An HTTP date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms) always has a
   // time of day; V8's Date.parse also reads junk such as "x 2" as a date decades ago or ahead.

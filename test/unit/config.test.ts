@@ -151,6 +151,7 @@ describe('each setting, exactly (messages, edges and values)', () => {
     expect(load({ ...base, TWILIO_API_BASE_URL: 'http://localhost:4010' }).apiBaseUrl).toBe('http://localhost:4010');
     expect(load({ ...base, TWILIO_API_BASE_URL: 'http://[::1]:4010' }).apiBaseUrl).toBe('http://[::1]:4010');
     expect(load({ ...base, TWILIO_API_BASE_URL: 'http://127.0.0.2:4010' }).apiBaseUrl).toBe('http://127.0.0.2:4010');
+    expect(load({ ...base, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' }).apiBaseUrl).toBe('http://127.0.0.1:4010');
     expect(load({ ...base, TWILIO_API_BASE_URL: 'https://proxy.example/base///' }).apiBaseUrl).toBe('https://proxy.example/base');
     expect(failure({ ...base, TWILIO_API_BASE_URL: 'http://10.127.0.1' })).toContain('must be https');
   });
