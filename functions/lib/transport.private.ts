@@ -196,8 +196,10 @@ export class Transport {
         continue;
       }
       // A 503 goes back to the caller (the helper turns it into an upstream error).
-      if (result.kind === 'answer' && outcome.kind === 'status' && outcome.status === 503) return result.response;
-      throw this.giveUp(url, method, attempt, outcome.kind === 'network' && deadline.remaining() <= 0 ? { kind: 'timeout' } : outcome);
+      if (result.kind === 'answer' && result.response.statusCode === 503) return result.response;
+      // A failed connection is reported as one, even when it failed as the deadline ran out: our
+      // own timer (the timeout) settles an attempt first whenever it fires first.
+      throw this.giveUp(url, method, attempt, outcome);
     }
   }
 
