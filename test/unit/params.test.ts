@@ -1,5 +1,6 @@
 import { assertBounds, assertUnambiguouslySigned, checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../functions/lib/params.private';
 import { InvalidRequestError, PayloadTooLargeError } from '../../functions/lib/errors.private';
+import * as z from 'zod/mini';
 
 const KD = `KD${'a'.repeat(32)}`;
 const UO = `UO${'b'.repeat(32)}`;
@@ -128,6 +129,13 @@ describe('close-channel parameters', () => {
     expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: '100' }).limit).toBe(100);
     expect(parseParams(ListChannelsParams, { interactionSid: KD, limit: '1000' }).limit).toBe(1000);
     expect(parseParams(ListChannelsParams, { interactionSid: KD, Limit: '25' }).limit).toBe(25);
+  });
+
+  it('a problem with the parameters as a whole (a schema extended with a check of its own) is named "request"', () => {
+    const Both = z.object({ a: z.optional(z.string()), b: z.optional(z.string()) }).check(
+      z.refine((p) => p.a === undefined || p.b === undefined, 'send a or b, not both'),
+    );
+    expect(problemFields(() => parseParams(Both, { a: 'x', b: 'y' }))).toEqual(['request']);
   });
 
   it('a blank form field (Studio sends them) counts as not given: required ones are then missing', () => {
