@@ -141,3 +141,12 @@ describe('its limits', () => {
     expect((await event(filler(128 * 1024))).statusCode).toBe(413);
   });
 });
+
+it('a channel Twilio gives no status is left alone, and the reason says so', async () => {
+  const url = `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.otherChannelSid}`;
+  const body = { sid: s.otherChannelSid, interaction_sid: s.interactionSid, type: 'chat', status: null, error_code: null, error_message: null, url, links: {} };
+  s.fake.inject({ kind: 'answer', status: 200, body }, (r) => r.method === 'GET' && r.path.endsWith(`/Channels/${s.otherChannelSid}`));
+  const r = await event({ EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.otherChannelSid) });
+  expect(r.json).toMatchObject({ action: 'ignored', reason: 'the channel is in no known status, not open' });
+  expect(changes()).toEqual([]);
+});
