@@ -74,7 +74,7 @@ function decodeJsonSegment(segment: string): Record<string, unknown> | undefined
 export function mayBeFlexToken(token: string, nowMs: number): boolean {
   if (token.length > MAX_TOKEN_LENGTH) return false;
   const parts = token.split('.');
-  const header = decodeJsonSegment(parts[0] ?? '');
+  const header = decodeJsonSegment(parts[0]!); // split always gives at least one part
   if (header === undefined || typeof header.alg !== 'string') return false;
   if (parts.length === 5) {
     return typeof header.enc === 'string' && parts.every((p) => BASE64URL.test(p)) && parts.slice(2).every((p) => p.length > 0);
