@@ -88,6 +88,18 @@ it('a call that fails for good is logged with the service, host, method and caus
   expect(JSON.stringify(line)).not.toContain(f.ACCOUNT_SID);
 });
 
+it('the log names each way of failing for good: a status, a timeout, an answer that broke off', async () => {
+  s.fake.inject({ kind: 'status', status: 429, retryAfter: '0' }, () => true, 10);
+  await get(transport()).catch(() => undefined);
+  s.fake.clearFaults();
+  s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 1);
+  await post(transport(200)).catch(() => undefined);
+  s.fake.inject({ kind: 'truncate' });
+  await post(transport()).catch(() => undefined);
+  const causes = captured.filter((l) => l.includes('a call to Twilio failed')).map((l) => JSON.parse(l).cause);
+  expect(causes).toEqual(['HTTP 429', 'timeout', 'answer broke off']);
+});
+
 it('a read that times out is retried while the deadline allows, then upstream_timeout in time', async () => {
   s.fake.inject({ kind: 'delay', ms: 5000 }, () => true, 10);
   const started = Date.now();
