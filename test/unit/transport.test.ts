@@ -172,6 +172,9 @@ describe('the wire', () => {
     const { createServer } = await import('node:https');
     const { makeTestCertificate } = await import('../support/tls');
     const cert = makeTestCertificate(['localhost']);
+    // Only the PEM strings are used here: the file goes at once, so a run killed mid-test (a
+    // mutation run's timeout) leaves nothing behind.
+    cert.remove();
     const tlsServer = createServer({ cert: cert.cert, key: cert.key }, (_req, res) => res.end('{}'));
     await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
     const { port } = tlsServer.address() as import('node:net').AddressInfo;
@@ -182,7 +185,6 @@ describe('the wire', () => {
       expect((err as Error).message).toMatch(/\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
     } finally {
       await new Promise((resolve) => tlsServer.close(resolve));
-      cert.remove();
     }
   });
 });
