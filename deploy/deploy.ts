@@ -18,7 +18,8 @@ import { findServiceSid } from '@twilio-labs/serverless-api/dist/api/services';
 import { getEnvironmentFromSuffix } from '@twilio-labs/serverless-api/dist/api/environments';
 import { deleteEnvironmentVariable, listVariablesForEnvironment } from '@twilio-labs/serverless-api/dist/api/variables';
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
-import { loadLib, ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
+import { loadConfig } from '../src/config';
 import { rangedDependencies, readServerlessRc } from './project';
 import { strayFiles } from './sources';
 import { describePlan, planVariables, RefusedSettingError } from './variables';
@@ -48,7 +49,6 @@ function deployCredentials(env: Record<string, string>): { username: string; pas
 
 /** The functions' own settings parser, as the deployed service will run it. */
 function checkSettings(env: Record<string, string>): void {
-  const { loadConfig } = loadLib<typeof import('../functions/lib/config.private')>('config');
   const nonEmpty = Object.fromEntries(Object.entries(env).filter(([, v]) => v.trim() !== ''));
   try {
     loadConfig({ ...nonEmpty, DOMAIN_NAME: 'example.twil.io' } as never);

@@ -1,7 +1,7 @@
 /** What the deploy reads of the project: the toolkit's settings file and package.json. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
 
 export interface ServerlessRc {
   functionsFolder: string;

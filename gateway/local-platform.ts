@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
 import { startGateway, type Gateway } from './server';
 import { freePort, spawnTwilioRun } from './twilio-run';
 

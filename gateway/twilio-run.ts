@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { devNull } from 'node:os';
 import { join } from 'node:path';
-import { ROOT as PROJECT_ROOT } from '../scripts/runtime-shim';
+import { ROOT as PROJECT_ROOT } from '../scripts/root';
 
 /** A loopback port nothing listens on right now. */
 export function freePort(): Promise<number> {

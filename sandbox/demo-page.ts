@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
 import { DEMO } from './demo';
 
 const FILES: Record<string, { file: string; type: string }> = {

@@ -19,7 +19,7 @@ import { freePort } from '../gateway/twilio-run';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { launchBrowser } from '../test/support/browser';
 import { makeTestCertificate } from '../test/support/tls';
-import { ROOT } from './runtime-shim';
+import { ROOT } from './root';
 
 const RTT_MS = Number(process.env.BENCH_BROWSER_RTT_MS ?? 80);
 const TWILIO_MS = 25;

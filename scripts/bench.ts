@@ -25,7 +25,10 @@ import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { flexTokenLike } from '../sandbox/fake-twilio';
-import { libFunctions, ROOT } from './runtime-shim';
+import { ROOT } from './root';
+
+/** The private functions as the Runtime maps them: the one library bundle. */
+const libFunctions = () => ({ library: { path: join(ROOT, 'dist', 'functions', 'library.private.js') } });
 import { freePort, spawnTwilioRun } from '../gateway/twilio-run';
 import { browserBench } from './bench-browser';
 

@@ -5,7 +5,7 @@
  */
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
-import { ROOT } from './runtime-shim';
+import { ROOT } from './root';
 
 buildSync({
   entryPoints: [join(ROOT, 'client', 'flex-interaction-channels.ts')],

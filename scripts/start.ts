@@ -16,7 +16,8 @@ import ts from 'typescript';
 import { startLocalPlatform, type LocalPlatform } from '../gateway/local-platform';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { DEMO_PATH, demoPage } from '../sandbox/demo-page';
-import { loadLib, ROOT } from './runtime-shim';
+import { ROOT } from './root';
+import { loadConfig } from '../src/config';
 
 /** Not 3000: that is the Flex plugin dev server's port, and a plugin developer runs both. */
 export const DEFAULT_PORT = 3300;
@@ -38,9 +39,8 @@ function readEnvFile(path: string): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v.trim() !== ''));
 }
 
-/** Check the settings with the functions' own config module (it looks itself up through Runtime). */
+/** Check the settings with the functions' own config module . */
 function checkSettings(env: Record<string, string>): string | undefined {
-  const { loadConfig } = loadLib<typeof import('../functions/lib/config.private')>('config');
   try {
     loadConfig({ ...env, DOMAIN_NAME: '127.0.0.1' } as never);
     return undefined;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
 
 const STUDIO = join(ROOT, 'studio');
 

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import twilio from 'twilio';
 import { readServerlessRc } from '../deploy/project';
-import { loadLib, ROOT } from '../scripts/runtime-shim';
+import { ROOT } from '../scripts/root';
+import { Transport } from '../src/twilio/transport';
 import { buildFlow, validateFlow } from './flow';
 
 export const FUNCTION_PATH = '/studio/close-channel';
@@ -36,7 +37,6 @@ function client(username: string, password: string, accountSid: string, baseUrl:
   if (baseUrl !== undefined && !/^https:\/\/|^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?(\/|$)/.test(baseUrl)) {
     fail(`a base URL must be https (plain http only to loopback): ${baseUrl}`);
   }
-  const { Transport } = loadLib<typeof import('../functions/lib/transport.private')>('transport');
   const transport = new Transport({ service: 'the Twilio REST API', callTimeoutMs: 10_000, fallbackDeadlineMs: 30_000, baseUrl });
   return twilio(username, password, { accountSid, httpClient: transport as never });
 }

@@ -4,7 +4,7 @@
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 
-const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('../../functions/lib/transport.private');
+import * as transports from '../../src/twilio/transport';
 
 let client: TwilioClient | undefined;
 

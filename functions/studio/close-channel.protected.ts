@@ -1,11 +1,2 @@
-/**
- * /studio/close-channel — the protected twin of /close-channel, for callers Twilio signs: Studio's Run Function
- * widget and Twilio webhooks. Twilio's gateway admits only requests with a valid
- * X-Twilio-Signature (protected visibility), so the caller is Twilio, verified by the platform:
- * no credential is checked again here. Same parameters, Twilio calls, answers and errors as
- * /close-channel (both are built from lib/operations).
- */
-const { endpoint } = require(Runtime.getFunctions()['lib/endpoint']!.path) as typeof import('../lib/endpoint.private');
-const { CLOSE_CHANNEL } = require(Runtime.getFunctions()['lib/operations']!.path) as typeof import('../lib/operations.private');
-
-export const handler = endpoint(CLOSE_CHANNEL, { verifiedByPlatform: true });
+/** /studio/close-channel: the protected twin of /close-channel, for callers Twilio signs (Studio, webhooks). */
+export const handler = (require(Runtime.getFunctions()['library']!.path) as typeof import('../../src/library')).protectedHandler('close-channel');

@@ -1,11 +1,2 @@
-/**
- * /studio/list-channels — the protected twin of /list-channels, for callers Twilio signs: Studio's Run Function
- * widget and Twilio webhooks. Twilio's gateway admits only requests with a valid
- * X-Twilio-Signature (protected visibility), so the caller is Twilio, verified by the platform:
- * no credential is checked again here. Same parameters, Twilio calls, answers and errors as
- * /list-channels (both are built from lib/operations).
- */
-const { endpoint } = require(Runtime.getFunctions()['lib/endpoint']!.path) as typeof import('../lib/endpoint.private');
-const { LIST_CHANNELS } = require(Runtime.getFunctions()['lib/operations']!.path) as typeof import('../lib/operations.private');
-
-export const handler = endpoint(LIST_CHANNELS, { verifiedByPlatform: true });
+/** /studio/list-channels: the protected twin of /list-channels, for callers Twilio signs (Studio, webhooks). */
+export const handler = (require(Runtime.getFunctions()['library']!.path) as typeof import('../../src/library')).protectedHandler('list-channels');

@@ -45,7 +45,7 @@ it('serves /openapi.json, the description the build generated', async () => {
   expect(response.status).toBe(200);
   const served = (await response.json()) as { paths: object };
   expect(served).toEqual(JSON.parse(readFileSync(join(ROOT, 'assets', 'openapi.json'), 'utf8')));
-  expect(Object.keys(served.paths)).toHaveLength(3);
+  expect(Object.keys(served.paths)).toHaveLength(4);
 });
 
 it('getChannel, listChannels and closeChannel work for the agent on the channel', async () => {

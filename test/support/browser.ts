@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
-import { ROOT } from '../../scripts/runtime-shim';
+import { ROOT } from '../../scripts/root';
 
 /** The base64 SHA-256 of the certificate's public key, as Chromium's SPKI allow-list wants it. */
 export function spkiHash(certPem: string): string {

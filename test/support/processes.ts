@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/runtime-shim';
+import { ROOT } from '../../scripts/root';
 import { startLocalPlatform, type LocalPlatform } from '../../gateway/local-platform';
 import { freePort } from '../../gateway/twilio-run';
 

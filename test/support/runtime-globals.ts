@@ -1,20 +1,15 @@
 /**
  * The globals Twilio's Runtime gives a function, faked for unit and handler tests:
- * - `Runtime.getFunctions()` maps `lib/<name>` to the TypeScript source, and fails loudly
+ * - `Runtime.getFunctions()` maps `library` to the TypeScript source, and fails loudly
  *   when code asks for a module that does not exist;
  * - `Twilio.Response` keeps status, headers and body in public fields, and appends headers
  *   the way the real one does (a second value for a name makes an array), so duplicate
  *   headers show up in assertions.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const libDir = join(__dirname, '..', '..', 'functions', 'lib');
-const functions: Record<string, { path: string }> = {};
-for (const file of readdirSync(libDir)) {
-  const match = /^(.*)\.private\.ts$/.exec(file);
-  if (match) functions[`lib/${match[1]}`] = { path: join(libDir, file) };
-}
+// The one private function, as the build bundles it: here its source, by ordinary imports.
+const functions: Record<string, { path: string }> = { library: { path: join(__dirname, '..', '..', 'src', 'library.ts') } };
 
 const loudFunctions = new Proxy(functions, {
   get(target, name) {

@@ -3,8 +3,9 @@
  * describes (parsing it changes nothing), and every error the library raises is a code the
  * contract lists.
  */
-import * as api from '../../functions/lib/api.private';
-import * as errors from '../../functions/lib/errors.private';
+import * as api from '../../src/contract/api';
+import * as answers from '../../src/contract/answers';
+import * as errors from '../../src/edge/errors';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as listChannels } from '../../functions/list-channels';
 import { handler as closeChannel } from '../../functions/close-channel';
@@ -28,16 +29,16 @@ it('get-channel, list-channels and close-channel answer exactly their response s
   const env = settings(s.baseUrl);
   const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
   const got = await invoke(getChannel, env, { path: '/get-channel', method: 'GET', params, headers: asAgent });
-  exactly(api.GetChannelResponse, got.json);
+  exactly(answers.GetChannelResponse, got.json);
   expect(Object.keys(got.json.channel).sort()).toEqual(['errorCode', 'errorMessage', 'interactionSid', 'links', 'sid', 'status', 'type', 'url']);
   expect(Object.keys(got.json.channel.links).sort()).toEqual(['invites', 'participants', 'transfers']);
   const listed = await invoke(listChannels, env, { path: '/list-channels', method: 'GET', params: { interactionSid: s.interactionSid }, headers: asAgent });
-  exactly(api.ListChannelsResponse, listed.json);
+  exactly(answers.ListChannelsResponse, listed.json);
   const closed = await invoke(closeChannel, env, { path: '/close-channel', params: { ...params, routing: '{"status":"closed"}' }, headers: asAgent });
-  exactly(api.CloseChannelResponse, closed.json);
+  exactly(answers.CloseChannelResponse, closed.json);
   expect(closed.json.taskStatus).toBe('completed');
   const wrapping = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.otherChannelSid }, headers: { Authorization: `Bearer ${f.SUPERVISOR_TOKEN}` } });
-  exactly(api.CloseChannelResponse, wrapping.json);
+  exactly(answers.CloseChannelResponse, wrapping.json);
   expect(wrapping.json).toMatchObject({ routing: null, taskStatus: 'wrapping' });
 });
 
@@ -56,7 +57,7 @@ it('every error the library raises has a code the contract lists', () => {
     new errors.UpstreamTimeoutError('slow'),
     new errors.HttpError(500, 'internal_error', 'the function failed unexpectedly'),
   ];
-  for (const err of raised) exactly(api.ErrorResponse, { error: err.toJSON() });
+  for (const err of raised) exactly(answers.ErrorResponse, { error: err.toJSON() });
   expect(new Set(raised.map((e) => e.code)).size).toBe(raised.length);
 });
 

@@ -5,9 +5,9 @@
 import twilio from 'twilio';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as closeChannel } from '../../functions/close-channel';
-import { authenticate, flexToken, parseBasic, presentsCredentials } from '../../functions/lib/auth.private';
-import { loadConfig } from '../../functions/lib/config.private';
-import { UnauthorizedError } from '../../functions/lib/errors.private';
+import { authenticate, flexToken, parseBasic, presentsCredentials } from '../../src/credentials/auth';
+import { loadConfig } from '../../src/config';
+import { UnauthorizedError } from '../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
@@ -136,7 +136,7 @@ describe('Flex token', () => {
   it('hands the validated identity to the handler', async () => {
     const caller = await authenticate(
       { headers: { authorization: `Bearer ${f.AGENT_TOKEN}` }, params: {}, path: '/get-channel' },
-      { ...(await import('../../functions/lib/config.private')).loadConfig(settings(s.baseUrl) as any) },
+      { ...(await import('../../src/config')).loadConfig(settings(s.baseUrl) as any) },
     );
     expect(caller).toMatchObject({ kind: 'flex-token', identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER });
   });
@@ -398,7 +398,7 @@ describe('constant-time comparison of account credentials', () => {
   ])('%s credentials cost exactly one fixed-length timingSafeEqual', async (_name, authorization) => {
     const spy = jest.spyOn(crypto, 'timingSafeEqual');
     await authenticate({ headers: { authorization }, params: {}, path: '/get-channel' }, {
-      ...(await import('../../functions/lib/config.private')).loadConfig(settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any),
+      ...(await import('../../src/config')).loadConfig(settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any),
     }).catch(() => undefined);
     expect(spy).toHaveBeenCalledTimes(1);
     const [a, b] = spy.mock.calls[0]! as unknown as [Buffer, Buffer];

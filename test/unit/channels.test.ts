@@ -3,10 +3,10 @@
  * normalized, how the workers on a channel are read from participants Twilio leaves untyped,
  * and what a missing interaction or channel is called.
  */
-import { channelWorkers, closeChannel, getChannel, listChannels, normalizeChannel } from '../../functions/lib/channels.private';
-import { loadConfig } from '../../functions/lib/config.private';
-import { NotFoundError, UpstreamError } from '../../functions/lib/errors.private';
-import { twilioClient } from '../../functions/lib/twilio.private';
+import { channelWorkers, closeChannel, getChannel, listChannels, normalizeChannel } from '../../src/interactions/channels';
+import { loadConfig } from '../../src/config';
+import { NotFoundError, UpstreamError } from '../../src/edge/errors';
+import { twilioClient } from '../../src/twilio/client';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { settings } from '../support/invoke';
 import * as f from '../support/fixtures';

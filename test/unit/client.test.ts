@@ -12,15 +12,15 @@ import {
   type GetChannelResponse,
   type ListChannelsResponse,
 } from '../../client/flex-interaction-channels';
-import type * as api from '../../functions/lib/api.private';
+import type * as answers from '../../src/contract/answers';
 
 // Compile-time: the client's types and the service's schemas are the same, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typesAgree: [
-  Same<GetChannelResponse, z.infer<typeof api.GetChannelResponse>>,
-  Same<ListChannelsResponse, z.infer<typeof api.ListChannelsResponse>>,
-  Same<CloseChannelResponse, z.infer<typeof api.CloseChannelResponse>>,
-  Same<ErrorBody, z.infer<typeof api.ErrorResponse>['error']>,
+  Same<GetChannelResponse, z.infer<typeof answers.GetChannelResponse>>,
+  Same<ListChannelsResponse, z.infer<typeof answers.ListChannelsResponse>>,
+  Same<CloseChannelResponse, z.infer<typeof answers.CloseChannelResponse>>,
+  Same<ErrorBody, z.infer<typeof answers.ErrorResponse>['error']>,
 ] = [true, true, true, true];
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {

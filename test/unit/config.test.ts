@@ -1,5 +1,5 @@
-import { loadConfig, twilioCredentials } from '../../functions/lib/config.private';
-import { MisconfiguredError } from '../../functions/lib/errors.private';
+import { loadConfig, twilioCredentials } from '../../src/config';
+import { MisconfiguredError } from '../../src/edge/errors';
 import * as f from '../support/fixtures';
 
 const base = { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN };

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as listChannels } from '../../functions/list-channels';
 import { handler as closeChannel } from '../../functions/close-channel';
-import { endpoint } from '../../functions/lib/endpoint.private';
-import { GetChannelParams } from '../../functions/lib/params.private';
+import { endpoint } from '../../src/edge/endpoint';
+import { GET_CHANNEL } from '../../src/contract/api';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { captured } from '../support/capture-logs';
 import { invoke, settings } from '../support/invoke';
@@ -114,13 +114,15 @@ it('a request parameter cannot smuggle in headers or prototype pollution', async
 });
 
 it('an unexpected failure is logged without secrets and answered as a bare JSON 500', async () => {
-  const broken = endpoint({
-    methods: ['GET', 'POST'],
-    params: GetChannelParams,
-    run: async () => {
-      throw new Error(`request failed: Authorization: ${f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)} token=${f.AGENT_TOKEN}`);
+  const broken = endpoint(
+    {
+      endpoint: GET_CHANNEL,
+      run: async () => {
+        throw new Error(`request failed: Authorization: ${f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)} token=${f.AGENT_TOKEN}`);
+      },
     },
-  });
+    'function',
+  );
   const r = await invoke(broken, env, {
     path: '/get-channel',
     params: { interactionSid: s.interactionSid, channelSid: s.channelSid },

@@ -2,8 +2,8 @@
  * lib/http piece by piece: what counts as the Runtime's own `request`, how headers and the
  * method are read, and which error answers are logged at which level.
  */
-import { assertRuntimeRequest, errorResponse, readHeaders, readParams, requestMethod } from '../../functions/lib/http.private';
-import { HttpError, InvalidRequestError, UpstreamError } from '../../functions/lib/errors.private';
+import { assertRuntimeRequest, errorResponse, readHeaders, readParams, requestMethod } from '../../src/edge/http';
+import { HttpError, InvalidRequestError, UpstreamError } from '../../src/edge/errors';
 import { captured } from '../support/capture-logs';
 import type { FakeResponse } from '../support/runtime-globals';
 

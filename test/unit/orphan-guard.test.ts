@@ -4,7 +4,7 @@
  * the same webhook through the gateway with a real signature.
  */
 import { handler } from '../../functions/webhooks/orphan-guard.protected';
-import { OrphanGuardResponse } from '../../functions/lib/orphan-guard.private';
+import { OrphanGuardResponse } from '../../src/contract/answers';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';
 import { captured } from '../support/capture-logs';

@@ -1,5 +1,5 @@
-import { assertBounds, assertUnambiguouslySigned, checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../functions/lib/params.private';
-import { InvalidRequestError, PayloadTooLargeError } from '../../functions/lib/errors.private';
+import { assertBounds, assertUnambiguouslySigned, checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../src/contract/params';
+import { InvalidRequestError, PayloadTooLargeError } from '../../src/edge/errors';
 import * as z from 'zod/mini';
 
 const KD = `KD${'a'.repeat(32)}`;

@@ -1,9 +1,9 @@
-import { authorizeCaller, authorizeClose } from '../../functions/lib/policy.private';
-import { ForbiddenError } from '../../functions/lib/errors.private';
-import { describeError, scrub } from '../../functions/lib/log.private';
-import * as log from '../../functions/lib/log.private';
+import { authorizeCaller, authorizeClose } from '../../src/credentials/policy';
+import { ForbiddenError } from '../../src/edge/errors';
+import { describeError, scrub } from '../../src/edge/log';
+import * as log from '../../src/edge/log';
 import * as f from '../support/fixtures';
-import { parseRetryAfter } from '../../functions/lib/retry.private';
+import { parseRetryAfter } from '../../src/twilio/retry';
 
 const agent = { kind: 'flex-token' as const, identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER };
 const supervisor = { ...agent, roles: ['agent', 'supervisor'] };

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloseChannelParams } from '../../functions/lib/params.private';
+import { CloseChannelParams } from '../../src/contract/params';
 import { buildFlow, validateFlow } from '../../studio/flow';
 
 const ids = {

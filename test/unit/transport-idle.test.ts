@@ -4,7 +4,7 @@
  * `npm run test:mutation` leaves it out (jest.mutation.config.js): it pins a number, which
  * Stryker does not mutate, and would add those seconds to thousands of mutant runs.
  */
-import { IDLE_SOCKET_MS, Transport } from '../../functions/lib/transport.private';
+import { IDLE_SOCKET_MS, Transport } from '../../src/twilio/transport';
 import * as f from '../support/fixtures';
 
 const transport = (baseUrl: string) =>

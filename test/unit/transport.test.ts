@@ -2,9 +2,9 @@
  * The transport against FakeTwilio on loopback: what it retries, what it gives up on, and
  * that the request's deadline bounds it all.
  */
-import { Transport } from '../../functions/lib/transport.private';
-import { Deadline, withDeadline } from '../../functions/lib/deadline.private';
-import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../functions/lib/errors.private';
+import { Transport } from '../../src/twilio/transport';
+import { Deadline, withDeadline } from '../../src/twilio/deadline';
+import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../support/fake';
 import * as f from '../support/fixtures';
 import { captured } from '../support/capture-logs';

@@ -2,8 +2,8 @@
  * lib/twilio: one client per container and settings, and the Flex API code loaded ahead of the
  * first call (lib/endpoint asks for it while a request's credential check is under way).
  */
-import { loadSoon, twilioClient } from '../../functions/lib/twilio.private';
-import { loadConfig } from '../../functions/lib/config.private';
+import { loadSoon, twilioClient } from '../../src/twilio/client';
+import { loadConfig } from '../../src/config';
 import { settings } from '../support/invoke';
 
 const config = () => loadConfig(settings('http://127.0.0.1:2') as never);

@@ -11,20 +11,21 @@
  * Restricted key without that read is refused: fail safe); Twilio failing is a 502/504, never
  * an allow. Cached, bounded and timed out like the Flex token check (lib/credential-cache).
  */
-import type { Config } from './config.private';
-import type { CheckOptions } from './credential-cache.private';
+import type { Config } from '../config';
+import type { CheckOptions } from './credential-cache';
 
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
-const credentialCache = require(Runtime.getFunctions()['lib/credential-cache']!.path) as typeof import('./credential-cache.private');
+import * as errors from '../edge/errors';
+import * as configs from '../config';
+import { isSid } from '../contract/sids';
+import * as transports from '../twilio/transport';
+import * as credentialCache from './credential-cache';
 
-/** An API key SID, and the shape of its secret (32 letters and digits). */
-export const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+/** The shape of an API key's secret (32 letters and digits). */
 export const API_KEY_SECRET = /^[A-Za-z0-9]{32}$/;
 
 /** Could this pair be an API key? Anything else is refused without asking Twilio. */
 export function mayBeApiKey(sid: string, secret: string): boolean {
-  return API_KEY_SID.test(sid) && API_KEY_SECRET.test(secret);
+  return isSid('apiKey', sid) && API_KEY_SECRET.test(secret);
 }
 
 /** The REST API host for a region and edge, as the `twilio` helper builds it. */
@@ -39,8 +40,8 @@ export interface ApiKeyValidatorOptions extends CheckOptions {
 }
 
 export class ApiKeyValidator {
-  private readonly cache: import('./credential-cache.private').CredentialCache<{ sid: string }>;
-  private readonly transport: import('./transport.private').Transport;
+  private readonly cache: import('./credential-cache').CredentialCache<{ sid: string }>;
+  private readonly transport: import('../twilio/transport').Transport;
   private readonly now: () => number;
 
   constructor(private readonly options: ApiKeyValidatorOptions) {
@@ -65,7 +66,7 @@ export class ApiKeyValidator {
     return (await this.cache.check(`${sid}:${secret}`, () => this.ask(sid, secret))) !== undefined;
   }
 
-  private async ask(sid: string, secret: string): Promise<import('./credential-cache.private').Verdict<{ sid: string }>> {
+  private async ask(sid: string, secret: string): Promise<import('./credential-cache').Verdict<{ sid: string }>> {
     const response = await this.transport.request({
       method: 'GET',
       uri: `${this.options.baseUrl}/2010-04-01/Accounts/${this.options.accountSid}/Queues.json`,
@@ -80,12 +81,9 @@ export class ApiKeyValidator {
   }
 }
 
-let shared: { key: string; validator: ApiKeyValidator } | undefined;
+const validatorFor = configs.perSettings((options: ApiKeyValidatorOptions) => new ApiKeyValidator(options));
 
 /** The warm container's API key validator for these settings. */
 export function apiKeyValidator(config: Config): ApiKeyValidator {
-  const options = { accountSid: config.accountSid, baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge), ...credentialCache.checkSettings(config) };
-  const key = JSON.stringify(options);
-  if (shared?.key !== key) shared = { key, validator: new ApiKeyValidator(options) };
-  return shared.validator;
+  return validatorFor({ accountSid: config.accountSid, baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge), ...credentialCache.checkSettings(config) });
 }

@@ -5,8 +5,9 @@
  */
 import type { Context } from '@twilio-labs/serverless-runtime-types/types';
 
-const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+import * as z from 'zod/mini';
+import * as errors from './edge/errors';
+import { sidPattern, sidRule } from './contract/sids';
 
 export type ClosePolicy = 'participant' | 'roles' | 'off';
 
@@ -43,8 +44,7 @@ export interface Config {
   publicBaseUrl: string;
 }
 
-const sid = (prefix: string) =>
-  z.string().check(z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must look like ${prefix} followed by 32 hex digits`));
+const sid = (kind: 'account' | 'apiKey') => z.string().check(z.regex(sidPattern(kind), sidRule(kind)));
 
 const FLAGS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -135,9 +135,9 @@ const origins = z.pipe(
 );
 
 const EnvSchema = z.object({
-  ACCOUNT_SID: sid('AC'),
+  ACCOUNT_SID: sid('account'),
   AUTH_TOKEN: z.pipe(optionalText, z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits')))),
-  API_KEY: z.pipe(optionalText, z.optional(sid('SK'))),
+  API_KEY: z.pipe(optionalText, z.optional(sid('apiKey'))),
   API_SECRET: optionalText,
   TWILIO_REGION: optionalText,
   TWILIO_EDGE: optionalText,
@@ -169,6 +169,20 @@ export function twilioCredentials(config: Config): { username: string; password:
     return { username: config.apiKey, password: config.apiSecret };
   }
   return { username: config.accountSid, password: config.authToken ?? '' };
+}
+
+/**
+ * One instance per settings, for what a warm container keeps (the Twilio client, each credential
+ * validator with its cache and pool): `make` runs again only when the options it is given
+ * differ from the last ones, compared by value.
+ */
+export function perSettings<O, T>(make: (options: O) => T): (options: O) => T {
+  let shared: { key: string; value: T } | undefined;
+  return (options) => {
+    const key = JSON.stringify(options);
+    if (shared?.key !== key) shared = { key, value: make(options) };
+    return shared.value;
+  };
 }
 
 let cached: { env: Record<string, unknown>; config: Config } | undefined;

@@ -4,35 +4,52 @@
  * through our `Transport`, so deadlines, retries and the sandbox's base URL apply to it.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
-import type { Config } from './config.private';
+import type { Config } from '../config';
 
-const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
-const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
+import * as transports from './transport';
+import * as configs from '../config';
 
-let cached: { key: string; client: TwilioClient } | undefined;
+interface ClientOptions {
+  accountSid: string;
+  username: string;
+  password: string;
+  region?: string;
+  edge?: string;
+  apiBaseUrl?: string;
+  callTimeoutMs: number;
+  fallbackDeadlineMs: number;
+}
+
+const clientFor = configs.perSettings((o: ClientOptions): TwilioClient => {
+  const Twilio = require('twilio/lib/rest/Twilio') as typeof TwilioClient;
+  const transport = new transports.Transport({
+    service: 'the Twilio REST API',
+    callTimeoutMs: o.callTimeoutMs,
+    fallbackDeadlineMs: o.fallbackDeadlineMs,
+    baseUrl: o.apiBaseUrl,
+  });
+  return new Twilio(o.username, o.password, {
+    accountSid: o.accountSid,
+    lazyLoading: true,
+    region: o.region,
+    edge: o.edge,
+    httpClient: transport as unknown as NonNullable<ConstructorParameters<typeof TwilioClient>[2]>['httpClient'],
+  });
+});
 
 /** The shared Twilio client for these settings. */
 export function twilioClient(config: Config): TwilioClient {
   const { username, password } = configs.twilioCredentials(config);
-  const key = [config.accountSid, username, password, config.region, config.edge, config.apiBaseUrl, config.twilioCallTimeoutMs].join('|');
-  if (cached?.key === key) return cached.client;
-
-  const Twilio = require('twilio/lib/rest/Twilio') as typeof TwilioClient;
-  const transport = new transports.Transport({
-    service: 'the Twilio REST API',
-    callTimeoutMs: config.twilioCallTimeoutMs,
-    fallbackDeadlineMs: config.requestDeadlineMs,
-    baseUrl: config.apiBaseUrl,
-  });
-  const client = new Twilio(username, password, {
+  return clientFor({
     accountSid: config.accountSid,
-    lazyLoading: true,
+    username,
+    password,
     region: config.region,
     edge: config.edge,
-    httpClient: transport as unknown as NonNullable<ConstructorParameters<typeof TwilioClient>[2]>['httpClient'],
+    apiBaseUrl: config.apiBaseUrl,
+    callTimeoutMs: config.twilioCallTimeoutMs,
+    fallbackDeadlineMs: config.requestDeadlineMs,
   });
-  cached = { key, client };
-  return client;
 }
 
 let loading = false;

@@ -18,14 +18,14 @@
  *   429 with Retry-After instead of a queue without end.
  */
 import type * as Z from 'zod/mini';
-import type { Config } from './config.private';
-import type { CheckOptions } from './credential-cache.private';
+import type { Config } from '../config';
+import type { CheckOptions } from './credential-cache';
 
-const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const transports = require(Runtime.getFunctions()['lib/transport']!.path) as typeof import('./transport.private');
-const configs = require(Runtime.getFunctions()['lib/config']!.path) as typeof import('./config.private');
-const credentialCache = require(Runtime.getFunctions()['lib/credential-cache']!.path) as typeof import('./credential-cache.private');
+import * as z from 'zod/mini';
+import * as errors from '../edge/errors';
+import * as transports from '../twilio/transport';
+import * as configs from '../config';
+import * as credentialCache from './credential-cache';
 
 /** Who a valid Flex token belongs to. */
 export interface FlexIdentity {
@@ -47,7 +47,7 @@ const IamAnswer = z.object({
   worker_sid: z.nullish(z.string()),
 });
 
-type Verdict = import('./credential-cache.private').Verdict<FlexIdentity>;
+type Verdict = import('./credential-cache').Verdict<FlexIdentity>;
 
 /** Longest token we look at; Flex tokens are about 1 KiB. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -96,9 +96,6 @@ export function iamBaseUrl(region: string | undefined): string {
   return 'https://iam.twilio.com';
 }
 
-/** What the cache is keyed by: a SHA-256 of the token, never the token. */
-export const hashToken = (token: string): string => credentialCache.hashCredential(token);
-
 export interface ValidatorOptions extends CheckOptions {
   accountSid: string;
   username: string;
@@ -107,11 +104,9 @@ export interface ValidatorOptions extends CheckOptions {
 }
 
 export class FlexTokenValidator {
-  private readonly cache: import('./credential-cache.private').CredentialCache<FlexIdentity>;
-  private readonly transport: import('./transport.private').Transport;
+  private readonly cache: import('./credential-cache').CredentialCache<FlexIdentity>;
+  private readonly transport: import('../twilio/transport').Transport;
   private readonly now: () => number;
-  /** How many times IAM was asked (for the benchmark and tests). */
-  iamCalls = 0;
 
   constructor(private readonly options: ValidatorOptions) {
     this.now = options.now ?? Date.now;
@@ -128,10 +123,6 @@ export class FlexTokenValidator {
       fallbackDeadlineMs: options.fallbackDeadlineMs,
       baseUrl: options.baseUrl,
     });
-  }
-
-  get cacheSize(): number {
-    return this.cache.size;
   }
 
   /**
@@ -152,7 +143,6 @@ export class FlexTokenValidator {
   }
 
   private async askIam(token: string): Promise<Verdict> {
-    this.iamCalls++;
     const response = await this.transport.request({
       method: 'POST',
       uri: `${this.options.baseUrl}/v1/Accounts/${this.options.accountSid}/Tokens/validate`,
@@ -191,13 +181,10 @@ export class FlexTokenValidator {
   }
 }
 
-let shared: { key: string; validator: FlexTokenValidator } | undefined;
+const validatorFor = configs.perSettings((options: ValidatorOptions) => new FlexTokenValidator(options));
 
 /** The warm container's validator for these settings (its cache lives as long as the container). */
 export function flexTokenValidator(config: Config): FlexTokenValidator {
   const { username, password } = configs.twilioCredentials(config);
-  const options = { accountSid: config.accountSid, username, password, baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region), ...credentialCache.checkSettings(config) };
-  const key = JSON.stringify(options);
-  if (shared?.key !== key) shared = { key, validator: new FlexTokenValidator(options) };
-  return shared.validator;
+  return validatorFor({ accountSid: config.accountSid, username, password, baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region), ...credentialCache.checkSettings(config) });
 }

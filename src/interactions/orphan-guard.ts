@@ -16,29 +16,13 @@
 import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 
-const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
-const channels = require(Runtime.getFunctions()['lib/channels']!.path) as typeof import('./channels.private');
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
-const params = require(Runtime.getFunctions()['lib/params']!.path) as typeof import('./params.private');
-
-/** The fields of a TaskRouter event callback we read (it sends many more). */
-export const TaskRouterEvent = z.object({
-  eventType: z.string({ error: 'EventType is required' }).check(z.minLength(1), z.maxLength(100), z.describe('e.g. task.canceled')),
-  taskSid: z.optional(z.string().check(z.regex(/^WT[0-9a-fA-F]{32}$/, 'TaskSid must look like WT followed by 32 hex digits'))),
-  taskAttributes: z.optional(z.string().check(z.maxLength(64 * 1024))),
-});
-export type TaskRouterEvent = Z.infer<typeof TaskRouterEvent>;
-
-/** What the guard did, and why. */
-export const OrphanGuardResponse = z.object({
-  action: z.enum(['closed', 'ignored']),
-  reason: z.string(),
-  interactionSid: z.optional(z.string()),
-  channelSid: z.optional(z.string()),
-  channel: z.optional(channels.Channel),
-});
-export type OrphanGuardResponse = Z.infer<typeof OrphanGuardResponse>;
+import * as z from 'zod/mini';
+import * as channels from './channels';
+import * as errors from '../edge/errors';
+import * as log from '../edge/log';
+import * as params from '../contract/params';
+import type { Channel, OrphanGuardResponse } from '../contract/answers';
+import type { TaskRouterEvent } from '../contract/params';
 
 /** Channel statuses that still hold a conversation open. */
 const OPEN = new Set(['setup', 'active']);
@@ -69,7 +53,7 @@ export async function guard(client: TwilioClient, event: TaskRouterEvent, events
   if (conversation === undefined) return decide({ action: 'ignored', reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)' });
   const ids = { interactionSid: conversation.flexInteractionSid, channelSid: conversation.flexInteractionChannelSid };
 
-  let channel: import('./channels.private').Channel;
+  let channel: Channel;
   try {
     channel = await channels.getChannel(client, ids);
   } catch (err) {

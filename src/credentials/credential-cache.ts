@@ -8,9 +8,9 @@
  * - at most `maxConcurrent` calls at once; beyond that a 429 with Retry-After, never a queue.
  */
 import { createHash } from 'node:crypto';
-import type { Config } from './config.private';
+import type { Config } from '../config';
 
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+import * as errors from '../edge/errors';
 
 /** Keep an invalid answer this long (a typo'd credential is not re-checked in a loop). */
 export const INVALID_TTL_MS = 5_000;
@@ -72,10 +72,6 @@ class Lru<T> {
     this.map.set(key, entry);
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
-
-  get size(): number {
-    return this.map.size;
-  }
 }
 
 export interface CredentialCacheOptions {
@@ -94,10 +90,6 @@ export class CredentialCache<T> {
   constructor(private readonly options: CredentialCacheOptions) {
     this.valid = new Lru(options.cacheSize);
     this.invalid = new Lru(options.cacheSize);
-  }
-
-  get size(): number {
-    return this.valid.size;
   }
 
   /**

@@ -4,8 +4,8 @@
  */
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
+import * as errors from './errors';
+import * as log from './log';
 
 export type Headers = Record<string, string>;
 export type Method = 'GET' | 'POST';

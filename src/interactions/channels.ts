@@ -5,27 +5,11 @@
  */
 import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
-import type { CloseChannelParams, GetChannelParams, ListChannelsParams, Routing } from './params.private';
+import type { CloseChannelParams, GetChannelParams, ListChannelsParams, Routing } from '../contract/params';
 
-const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-
-/** A channel as the contract shows it. */
-export const Channel = z.object({
-  sid: z.string(),
-  interactionSid: z.string(),
-  type: z.nullable(z.string()),
-  status: z.nullable(z.string()),
-  errorCode: z.nullable(z.number()),
-  errorMessage: z.nullable(z.string()),
-  url: z.nullable(z.string()),
-  links: z.object({
-    participants: z.nullable(z.string()),
-    invites: z.nullable(z.string()),
-    transfers: z.nullable(z.string()),
-  }),
-});
-export type Channel = Z.infer<typeof Channel>;
+import * as z from 'zod/mini';
+import * as errors from '../edge/errors';
+import type { Channel } from '../contract/answers';
 
 /** The fields of the helper's `InteractionChannelInstance` we read. */
 const ChannelInstance = z.object({

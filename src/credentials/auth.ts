@@ -8,15 +8,19 @@
  * Nothing else gets in. Every check happens before any call to the Interactions API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from './config.private';
-import type { Headers } from './http.private';
+import type { Config } from '../config';
+import type { Headers } from '../edge/http';
 
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const flexTokens = require(Runtime.getFunctions()['lib/flex-token']!.path) as typeof import('./flex-token.private');
-const apiKeys = require(Runtime.getFunctions()['lib/api-key']!.path) as typeof import('./api-key.private');
+import * as errors from '../edge/errors';
+import * as flexTokens from './flex-token';
+import * as apiKeys from './api-key';
+
+/** Every kind of caller; `Caller` is built from it, and every decision over callers is exhaustive. */
+export const CALLER_KINDS = ['flex-token', 'twilio-signature', 'twilio-platform', 'account-credentials', 'api-key'] as const;
+export type CallerKind = (typeof CALLER_KINDS)[number];
 
 export type Caller =
-  | ({ kind: 'flex-token' } & import('./flex-token.private').FlexIdentity)
+  | ({ kind: 'flex-token' } & import('./flex-token').FlexIdentity)
   | { kind: 'twilio-signature' }
   /** A protected function's caller: the platform checked the signature before we ran. */
   | { kind: 'twilio-platform' }
@@ -29,11 +33,6 @@ export interface AuthRequest {
   params: Record<string, unknown>;
   /** The function's path, e.g. `/close-channel`, for the signature's URL. */
   path: string;
-}
-
-/** Something that can validate a Flex token (the IAM validator, or a stand-in in tests). */
-export interface TokenValidator {
-  validate(token: string): Promise<import('./flex-token.private').FlexIdentity | undefined>;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -99,14 +98,55 @@ function checkSignature(signature: string, req: AuthRequest, config: Config): bo
   return validateRequest(config.authToken, signature, `${url}?${search}`, {});
 }
 
+const presentsBasic = (req: AuthRequest): boolean => /^Basic\s/i.test(req.headers.authorization ?? '');
+
+/** One way in: the setting that switches it on, whether a request carries it, and its check. */
+interface CredentialCheck {
+  enabled: (switches: Config['auth']) => boolean;
+  /** Does the request carry this credential? (No network.) */
+  presented: (req: AuthRequest) => boolean;
+  /** The caller the credential proves, or undefined when it proves nothing. */
+  check: (req: AuthRequest, config: Config) => Promise<Caller | undefined>;
+}
+
+/**
+ * Every credential, in the order they are tried: the cheapest and most specific first. Both
+ * "is any credential present?" and "authenticate" read this one list.
+ */
+const CREDENTIALS: readonly CredentialCheck[] = [
+  {
+    // An API key of the account: a Basic user that is a key SID (SK…), checked with Twilio.
+    enabled: (on) => on.apiKeys,
+    presented: presentsBasic,
+    check: async (req, config) => {
+      const basic = parseBasic(req.headers.authorization);
+      if (basic === undefined || !basic.user.startsWith('SK')) return undefined;
+      return (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) ? { kind: 'api-key', sid: basic.user } : undefined;
+    },
+  },
+  {
+    enabled: (on) => on.accountCredentials,
+    presented: presentsBasic,
+    check: async (req, config) => (checkAccountCredentials(req.headers.authorization, config) ? { kind: 'account-credentials' } : undefined),
+  },
+  {
+    enabled: (on) => on.twilioSignature,
+    presented: (req) => (req.headers['x-twilio-signature'] ?? '').length > 0,
+    check: async (req, config) => (checkSignature(req.headers['x-twilio-signature']!, req, config) ? { kind: 'twilio-signature' } : undefined),
+  },
+  {
+    enabled: (on) => on.flexToken,
+    presented: (req) => flexToken(req.headers, req.params) !== undefined,
+    check: async (req, config) => {
+      const who = await flexTokens.flexTokenValidator(config).validate(flexToken(req.headers, req.params)!);
+      return who === undefined ? undefined : { kind: 'flex-token', ...who };
+    },
+  },
+];
+
 /** Does the request carry any credential an enabled check could accept? (No network.) */
 export function presentsCredentials(req: AuthRequest, config: Config): boolean {
-  const { headers } = req;
-  return (
-    ((config.auth.accountCredentials || config.auth.apiKeys) && /^Basic\s/i.test(headers.authorization ?? '')) ||
-    (config.auth.twilioSignature && (headers['x-twilio-signature'] ?? '').length > 0) ||
-    (config.auth.flexToken && flexToken(headers, req.params) !== undefined)
-  );
+  return CREDENTIALS.some((credential) => credential.enabled(config.auth) && credential.presented(req));
 }
 
 /**
@@ -114,26 +154,11 @@ export function presentsCredentials(req: AuthRequest, config: Config): boolean {
  * IAM failure (502/504) when a Flex token could not be checked and nothing else vouched for
  * the caller.
  */
-export async function authenticate(req: AuthRequest, config: Config, validator?: TokenValidator): Promise<Caller> {
-  const { headers } = req;
-
-  const basic = parseBasic(headers.authorization);
-  if (basic !== undefined && config.auth.apiKeys && basic.user.startsWith('SK')) {
-    if (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) return { kind: 'api-key', sid: basic.user };
-  } else if (basic !== undefined && config.auth.accountCredentials) {
-    if (checkAccountCredentials(headers.authorization, config)) return { kind: 'account-credentials' };
+export async function authenticate(req: AuthRequest, config: Config): Promise<Caller> {
+  for (const credential of CREDENTIALS) {
+    if (!credential.enabled(config.auth) || !credential.presented(req)) continue;
+    const caller = await credential.check(req, config);
+    if (caller !== undefined) return caller;
   }
-
-  const signature = headers['x-twilio-signature'];
-  if (config.auth.twilioSignature && signature) {
-    if (checkSignature(signature, req, config)) return { kind: 'twilio-signature' };
-  }
-
-  const token = flexToken(headers, req.params);
-  if (config.auth.flexToken && token !== undefined) {
-    const who = await (validator ?? flexTokens.flexTokenValidator(config)).validate(token);
-    if (who !== undefined) return { kind: 'flex-token', ...who };
-  }
-
   throw new errors.UnauthorizedError();
 }

@@ -5,18 +5,20 @@
  */
 import type * as Z from 'zod/mini';
 
-const z = require(Runtime.getFunctions()['lib/zod']!.path) as typeof import('./zod.private');
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
+import * as z from 'zod/mini';
+import * as errors from '../edge/errors';
+import { sidPattern, sidRule, type SidKind } from './sids';
 
-const sid = (prefix: string, field: string) =>
+/** A SID parameter: required, a string, and of its kind's shape (contract/sids). */
+export const sid = (kind: SidKind, field: string) =>
   z
     .string({
       error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
     })
-    .check(z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${field} must look like ${prefix} followed by 32 hex digits`));
+    .check(z.regex(sidPattern(kind), `${field} ${sidRule(kind)}`));
 
-export const InteractionSid = sid('KD', 'interactionSid').check(z.describe('The interaction (KD followed by 32 hex digits).'));
-export const ChannelSid = sid('UO', 'channelSid').check(z.describe('The channel (UO followed by 32 hex digits).'));
+export const InteractionSid = sid('interaction', 'interactionSid').check(z.describe('The interaction (KD followed by 32 hex digits).'));
+export const ChannelSid = sid('channel', 'channelSid').check(z.describe('The channel (UO followed by 32 hex digits).'));
 
 /** The only routing Twilio accepts on a channel update: complete the tasks. */
 export const Routing = z.strictObject(
@@ -90,6 +92,14 @@ export const CloseChannelParams = z
   );
 export type CloseChannelParams = Z.infer<typeof CloseChannelParams>;
 
+/** The fields of a TaskRouter event callback we read (it sends many more). */
+export const TaskRouterEvent = z.object({
+  eventType: z.string({ error: 'EventType is required' }).check(z.minLength(1), z.maxLength(100), z.describe('e.g. task.canceled')),
+  taskSid: z.optional(z.string().check(z.regex(sidPattern('task'), `TaskSid ${sidRule('task')}`))),
+  taskAttributes: z.optional(z.string().check(z.maxLength(64 * 1024))),
+});
+export type TaskRouterEvent = Z.infer<typeof TaskRouterEvent>;
+
 /** No valid request comes anywhere near these; larger or deeper parameters are refused unread. */
 export const MAX_PARAMS_BYTES = 16 * 1024;
 export const MAX_PARAMS_DEPTH = 16;
@@ -160,7 +170,7 @@ function alias(name: string): string {
 export function parseParams<S extends Z.ZodMiniObject>(schema: S, params: Record<string, unknown>): Z.infer<S> {
   const fields = Object.keys(schema.shape);
   const input: Record<string, unknown> = {};
-  const problems: import('./errors.private').FieldProblem[] = [];
+  const problems: import('../edge/errors').FieldProblem[] = [];
   for (const field of fields) {
     const camel = Object.prototype.hasOwnProperty.call(params, field) ? params[field] : undefined;
     const pascal = Object.prototype.hasOwnProperty.call(params, alias(field)) ? params[alias(field)] : undefined;
@@ -197,7 +207,7 @@ export function parseParams<S extends Z.ZodMiniObject>(schema: S, params: Record
  */
 export function assertUnambiguouslySigned(schema: Z.ZodMiniObject, params: Record<string, unknown>): void {
   const known = new Set(Object.keys(schema.shape).flatMap((field) => [field, alias(field)]));
-  const problems: import('./errors.private').FieldProblem[] = [];
+  const problems: import('../edge/errors').FieldProblem[] = [];
   for (const [name, value] of Object.entries(params)) {
     if (!known.has(name)) {
       problems.push({ field: name.slice(0, 100), message: `a request signed by Twilio may carry only this function's parameters (${[...known].join(', ')})` });

@@ -6,10 +6,10 @@
  * - sends Twilio's hosts to a configured base URL instead, for the sandbox and tests;
  * - throws only our own `HttpError`s, which carry no request headers (no credentials).
  */
-const errors = require(Runtime.getFunctions()['lib/errors']!.path) as typeof import('./errors.private');
-const retry = require(Runtime.getFunctions()['lib/retry']!.path) as typeof import('./retry.private');
-const deadlines = require(Runtime.getFunctions()['lib/deadline']!.path) as typeof import('./deadline.private');
-const log = require(Runtime.getFunctions()['lib/log']!.path) as typeof import('./log.private');
+import * as errors from '../edge/errors';
+import * as retry from './retry';
+import * as deadlines from './deadline';
+import * as log from '../edge/log';
 const http = require('node:http') as typeof import('node:http');
 const https = require('node:https') as typeof import('node:https');
 
@@ -27,7 +27,7 @@ export interface TransportOptions {
   fallbackDeadlineMs: number;
   /** Replace the scheme and host of every URL with this (e.g. http://127.0.0.1:4010). */
   baseUrl?: string;
-  policy?: import('./retry.private').RetryPolicy;
+  policy?: import('./retry').RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -102,7 +102,7 @@ function flatHeaders(headers: import('node:http').IncomingHttpHeaders): Record<s
   return flat;
 }
 
-type Attempt = { kind: 'answer'; response: TransportResponse } | import('./retry.private').Outcome;
+type Attempt = { kind: 'answer'; response: TransportResponse } | import('./retry').Outcome;
 
 /** One try: Twilio's whole answer, or how the try failed (a timeout, or the connection). */
 function attemptOnce(url: URL, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<Attempt> {
@@ -140,7 +140,7 @@ function attemptOnce(url: URL, init: { method: string; headers: Record<string, s
 
 export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly policy: import('./retry.private').RetryPolicy;
+  private readonly policy: import('./retry').RetryPolicy;
 
   constructor(private readonly options: TransportOptions) {
     this.sleep = options.sleep ?? defaultSleep;
@@ -186,7 +186,7 @@ export class Transport {
       if (result.kind === 'answer' && result.response.statusCode !== 429 && result.response.statusCode !== 503) {
         return result.response;
       }
-      const outcome: import('./retry.private').Outcome =
+      const outcome: import('./retry').Outcome =
         result.kind === 'answer'
           ? { kind: 'status', status: result.response.statusCode, retryAfterMs: retry.parseRetryAfter(result.response.headers['retry-after']) }
           : result;
@@ -209,7 +209,7 @@ export class Transport {
    * ambiguously (a timeout, a broken connection) may have been applied; a read never changed
    * anything.
    */
-  private giveUp(url: URL, method: string, attempts: number, outcome: import('./retry.private').Outcome): Error {
+  private giveUp(url: URL, method: string, attempts: number, outcome: import('./retry').Outcome): Error {
     const cause = outcome.kind === 'status' ? `HTTP ${outcome.status}` : outcome.kind === 'timeout' ? 'timeout' : outcome.cause ?? 'connection failed';
     log.warn('a call to Twilio failed', { service: this.options.service, host: url.host, method, cause, attempts });
     if (outcome.kind === 'status') return new errors.RateLimitedError((outcome.retryAfterMs ?? 1000) / 1000);

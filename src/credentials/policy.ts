@@ -1,0 +1,94 @@
+/**
+ * What a caller may do. Every decision starts from the caller's authority, and that is decided
+ * by one exhaustive `switch` over the kinds of caller: a kind added to `Caller` does not compile
+ * until someone decides here what it may do, and at run time an unknown kind may do nothing.
+ *
+ * Who may call at all (READ_ROLES): a Flex user needs one of these roles for any of the
+ * functions (closing a channel needs reading it); by default agent, supervisor and admin, so a
+ * `guest` token (or one with no role) is refused. Checked right after authentication, before
+ * any call to the REST API.
+ *
+ * Who may close what (CLOSE_POLICY):
+ * - `participant` (default): an agent may close a channel only if their worker is one of its
+ *   participants; roles in CLOSE_ANY_ROLES (supervisor, admin) may close any channel;
+ * - `roles`: only roles in CLOSE_ANY_ROLES may close (agents may not);
+ * - `off`: any authenticated caller may close any channel.
+ * Calls vouched for by Twilio's signature, the account's credentials or an API key act as the account.
+ */
+import type { Caller } from './auth';
+import type { Config } from '../config';
+import type { ChannelWorkers } from '../interactions/channels';
+
+import * as errors from '../edge/errors';
+
+/** The account itself (Twilio, or a server holding the account's credentials), or a Flex user with roles. */
+export type Authority = { kind: 'account' } | { kind: 'flex-user'; roles: readonly string[]; workerSid?: string };
+
+/** The caller's authority; a kind of caller this does not know may do nothing. */
+export function authorityOf(caller: Caller): Authority {
+  switch (caller.kind) {
+    case 'twilio-signature':
+    case 'twilio-platform':
+    case 'account-credentials':
+    case 'api-key':
+      return { kind: 'account' };
+    case 'flex-token':
+      return { kind: 'flex-user', roles: caller.roles, workerSid: caller.workerSid };
+    default:
+      return unknownCaller(caller);
+  }
+}
+
+function unknownCaller(caller: never): never {
+  throw new errors.ForbiddenError(`a caller of kind ${String((caller as { kind?: unknown }).kind)} may do nothing`);
+}
+
+const hasRole = (authority: { roles: readonly string[] }, roles: readonly string[]): boolean => authority.roles.some((role) => roles.includes(role));
+
+/** Throw `ForbiddenError` unless `caller` may use the functions at all. */
+export function authorizeCaller(caller: Caller, config: Pick<Config, 'readRoles'>): void {
+  const authority = authorityOf(caller);
+  switch (authority.kind) {
+    case 'account':
+      return;
+    case 'flex-user':
+      if (hasRole(authority, config.readRoles)) return;
+      throw new errors.ForbiddenError(`these functions need one of the Flex roles: ${config.readRoles.join(', ')}`);
+  }
+}
+
+/**
+ * Throw `ForbiddenError` unless `caller` may close the channel. `workersOnChannel` is asked
+ * only when the answer depends on it (an agent under the participant policy). When the
+ * channel's agents carry no worker SID at all, nobody can be matched: refused, never allowed.
+ */
+export async function authorizeClose(
+  caller: Caller,
+  config: Pick<Config, 'closePolicy' | 'closeAnyRoles'>,
+  workersOnChannel: () => Promise<ChannelWorkers>,
+): Promise<void> {
+  const authority = authorityOf(caller);
+  switch (authority.kind) {
+    case 'account':
+      return;
+    case 'flex-user':
+      return authorizeUserClose(authority, config, workersOnChannel);
+  }
+}
+
+async function authorizeUserClose(
+  user: { roles: readonly string[]; workerSid?: string },
+  config: Pick<Config, 'closePolicy' | 'closeAnyRoles'>,
+  workersOnChannel: () => Promise<ChannelWorkers>,
+): Promise<void> {
+  if (config.closePolicy === 'off' || hasRole(user, config.closeAnyRoles)) return;
+  if (config.closePolicy === 'participant' && user.workerSid !== undefined) {
+    const { workerSids, agentsWithoutWorker } = await workersOnChannel();
+    if (workerSids.includes(user.workerSid)) return;
+    if (workerSids.length === 0 && agentsWithoutWorker > 0) {
+      throw new errors.ForbiddenError("this channel's participants carry no worker to match; a supervisor may close it");
+    }
+    throw new errors.ForbiddenError('only a participant of this channel or a supervisor may close it');
+  }
+  throw new errors.ForbiddenError(`closing channels needs one of the roles: ${config.closeAnyRoles.join(', ')}`);
+}

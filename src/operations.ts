@@ -1,0 +1,53 @@
+/**
+ * What each function does, once: the contract's endpoint (contract/api) plus its work. The
+ * public functions and their protected twins are both built from these (src/library.ts), so
+ * they cannot differ in parameters, Twilio calls, answers or errors.
+ */
+import type { Operation } from './edge/endpoint';
+
+import * as api from './contract/api';
+import * as channels from './interactions/channels';
+import * as orphans from './interactions/orphan-guard';
+import * as policy from './credentials/policy';
+
+/** Fetch one channel: `{ channel }`. */
+const getChannel: Operation<typeof api.GET_CHANNEL> = {
+  endpoint: api.GET_CHANNEL,
+  run: async ({ params, client }) => ({ channel: await channels.getChannel(client(), params) }),
+};
+
+/** List an interaction's channels: `{ interactionSid, channels, count }`. */
+const listChannels: Operation<typeof api.LIST_CHANNELS> = {
+  endpoint: api.LIST_CHANNELS,
+  run: async ({ params, client }) => {
+    const list = await channels.listChannels(client(), params);
+    return { interactionSid: params.interactionSid, channels: list, count: list.length };
+  },
+};
+
+/** Close a channel (or set it inactive) if the caller may (credentials/policy): `{ channel, routing, taskStatus }`. */
+const closeChannel: Operation<typeof api.CLOSE_CHANNEL> = {
+  endpoint: api.CLOSE_CHANNEL,
+  run: async ({ params, caller, config, client }) => {
+    await policy.authorizeClose(caller, config, () => channels.channelWorkers(client(), params));
+    return channels.closeChannel(client(), params);
+  },
+};
+
+/** The orphan guard: decide, act, log, answer `{ action, reason, … }`. */
+const orphanGuard: Operation<typeof api.ORPHAN_GUARD> = {
+  endpoint: api.ORPHAN_GUARD,
+  run: ({ params, client, config }) => orphans.guard(client(), params, config.orphanGuardEvents),
+};
+
+/** Every operation by its endpoint's name: what the entry points name. */
+export const OPERATIONS = {
+  'get-channel': getChannel,
+  'list-channels': listChannels,
+  'close-channel': closeChannel,
+  'orphan-guard': orphanGuard,
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
+/** The operations with a public function (the others are reachable only with Twilio's signature). */
+export type PublicOperationName = { [N in OperationName]: (typeof OPERATIONS)[N]['endpoint']['audience'] extends 'everyone' ? N : never }[OperationName];
