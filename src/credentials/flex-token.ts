@@ -17,7 +17,6 @@
  * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that the caller gets
  *   429 with Retry-After instead of a queue without end.
  */
-import type * as Z from 'zod/mini';
 import type { Config } from '../config';
 import type { CheckOptions } from './credential-cache';
 

@@ -3,7 +3,6 @@
  * normalized shape. Each Twilio answer we depend on is checked with zod; each Twilio error is
  * translated by `fromTwilioError`.
  */
-import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { CloseChannelParams, GetChannelParams, ListChannelsParams, Routing } from '../contract/params';
 

@@ -387,7 +387,7 @@ describe('helpers', () => {
 });
 
 describe('constant-time comparison of account credentials', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const crypto = require('node:crypto') as typeof import('node:crypto');
 
   it.each([
