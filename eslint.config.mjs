@@ -5,7 +5,21 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.ci/**', 'reports/**', '.stryker-tmp/**', 'coverage/**', 'sandbox/demo-page/**', 'bench/usual/**', 'test/fixtures/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.ci/**',
+      'reports/**',
+      '.stryker-tmp/**',
+      'coverage/**',
+      'sandbox/demo-page/**',
+      'bench/usual/**',
+      'test/fixtures/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -149,7 +149,11 @@ export interface FlexTaskLike {
 export function channelOfTask(task: FlexTaskLike): GetChannelRequest {
   const a = task.attributes ?? {};
   if (typeof a.flexInteractionSid !== 'string' || typeof a.flexInteractionChannelSid !== 'string') {
-    throw new FlexInteractionChannelsError({ code: 'invalid_request', status: 0, message: 'the task has no flexInteractionSid and flexInteractionChannelSid attributes (not a Flex Conversations task)' });
+    throw new FlexInteractionChannelsError({
+      code: 'invalid_request',
+      status: 0,
+      message: 'the task has no flexInteractionSid and flexInteractionChannelSid attributes (not a Flex Conversations task)',
+    });
   }
   return { interactionSid: a.flexInteractionSid, channelSid: a.flexInteractionChannelSid };
 }
@@ -161,10 +165,14 @@ function isTask(value: unknown): value is FlexTaskLike {
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 export class FlexInteractionChannelsClient {
@@ -189,9 +197,16 @@ export class FlexInteractionChannelsClient {
    */
   closeChannel(request: CloseChannelRequest, options?: CallOptions): Promise<CloseChannelResponse>;
   closeChannel(task: FlexTaskLike, options?: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' }): Promise<CloseChannelResponse>;
-  async closeChannel(request: CloseChannelRequest | FlexTaskLike, options: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' } = {}): Promise<CloseChannelResponse> {
+  async closeChannel(
+    request: CloseChannelRequest | FlexTaskLike,
+    options: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' } = {},
+  ): Promise<CloseChannelResponse> {
     const body: CloseChannelRequest = isTask(request)
-      ? { ...channelOfTask(request), ...(options.status ? { status: options.status } : {}), ...(options.complete ? { routing: { status: 'closed' } } : {}) }
+      ? {
+          ...channelOfTask(request),
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.complete ? { routing: { status: 'closed' } } : {}),
+        }
       : request;
     return this.post<CloseChannelResponse>('/close-channel', body, options);
   }
@@ -214,13 +229,21 @@ export class FlexInteractionChannelsClient {
         response = await fetchImpl(`${this.options.baseUrl}${path}`, { method: 'POST', body: form, signal: options.signal });
       } catch (err) {
         if (options.signal?.aborted) throw options.signal.reason;
-        throw new FlexInteractionChannelsError({ code: 'network_error', status: 0, message: `could not reach the service: ${(err as Error).message}` });
+        throw new FlexInteractionChannelsError({
+          code: 'network_error',
+          status: 0,
+          message: `could not reach the service: ${(err as Error).message}`,
+        });
       }
       let json: unknown;
       try {
         json = await response.json();
       } catch {
-        throw new FlexInteractionChannelsError({ code: 'unreadable_response', status: response.status, message: `HTTP ${response.status} without a JSON body` });
+        throw new FlexInteractionChannelsError({
+          code: 'unreadable_response',
+          status: response.status,
+          message: `HTTP ${response.status} without a JSON body`,
+        });
       }
       if (response.ok) return json as T;
 
@@ -234,7 +257,10 @@ export class FlexInteractionChannelsClient {
       }
       const error = (json as { error?: ErrorBody }).error;
       if (typeof error !== 'object' || error === null || typeof error.code !== 'string') {
-        throw new FlexInteractionChannelsError({ code: 'unreadable_response', status: response.status, message: `HTTP ${response.status}` }, retryAfter);
+        throw new FlexInteractionChannelsError(
+          { code: 'unreadable_response', status: response.status, message: `HTTP ${response.status}` },
+          retryAfter,
+        );
       }
       throw new FlexInteractionChannelsError(error, retryAfter);
     }

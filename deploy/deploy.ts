@@ -59,7 +59,11 @@ function checkSettings(env: Record<string, string>): void {
 
 function committedFiles(): Set<string> {
   try {
-    return new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean));
+    return new Set(
+      execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split('\n')
+        .filter(Boolean),
+    );
   } catch {
     return new Set();
   }
@@ -83,7 +87,8 @@ async function main(): Promise<void> {
   }
   checkSettings(settings);
   const ranged = rangedDependencies(pkg.dependencies);
-  if (ranged.length > 0) fail(`runtime dependencies must be exact versions (Twilio installs them from package.json, not from the lockfile): ${ranged.join(', ')}`);
+  if (ranged.length > 0)
+    fail(`runtime dependencies must be exact versions (Twilio installs them from package.json, not from the lockfile): ${ranged.join(', ')}`);
 
   const { functions, assets } = await getListOfFunctionsAndAssets(ROOT, {
     functionsFolderNames: [rc.functionsFolder],
@@ -96,7 +101,9 @@ async function main(): Promise<void> {
     committedFiles(),
   );
   if (strays.functions.length + strays.assets.length > 0) {
-    fail(`these files come from no source file of the project; run npm run build (it starts from an empty dist/) or remove them:\n  ${[...strays.functions, ...strays.assets].join('\n  ')}`);
+    fail(
+      `these files come from no source file of the project; run npm run build (it starts from an empty dist/) or remove them:\n  ${[...strays.functions, ...strays.assets].join('\n  ')}`,
+    );
   }
 
   const client = new TwilioServerlessApiClient(deployCredentials(settings));
@@ -115,7 +122,11 @@ async function main(): Promise<void> {
   }
   plan = planVariables(settings, remote);
 
-  const byAccess = (access: string) => functions.filter((f) => f.access === access).map((f) => f.name).sort();
+  const byAccess = (access: string) =>
+    functions
+      .filter((f) => f.access === access)
+      .map((f) => f.name)
+      .sort();
   process.stdout.write(
     [
       `${dryRun ? 'Would deploy' : 'Deploying'} service "${rc.serviceName}" (${serviceSid ?? 'new'}), environment "${environment}", runtime ${rc.runtime}:`,
@@ -123,7 +134,9 @@ async function main(): Promise<void> {
       `  protected functions: ${byAccess('protected').join(', ') || '-'}`,
       `  private functions:   ${byAccess('private').length}`,
       `  assets:              ${assets.map((a) => `${a.name} (${a.access})`).join(', ') || '-'}`,
-      `  dependencies:        ${Object.entries(pkg.dependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`,
+      `  dependencies:        ${Object.entries(pkg.dependencies)
+        .map(([n, v]) => `${n}@${v}`)
+        .join(', ')}`,
       `Variables (${envPath} is the whole truth: what it does not hold is removed):`,
       ...describePlan(plan),
       '',

@@ -299,8 +299,19 @@ export class FakeTwilio {
     }
     // /2010-04-01/Accounts/{AC}/Queues.json: what the functions read to check a caller's API key.
     if (req.method === 'GET' && parts[0] === '2010-04-01' && parts[1] === 'Accounts' && parts[3] === 'Queues.json' && parts.length === 4) {
-      if (parts[2] !== this.options.accountSid) return this.send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
-      this.send(res, 200, { queues: [], start: 0, end: 0, page: 0, page_size: Number(req.query.PageSize ?? 50), uri: req.path, first_page_uri: req.path, next_page_uri: null, previous_page_uri: null });
+      if (parts[2] !== this.options.accountSid)
+        return this.send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
+      this.send(res, 200, {
+        queues: [],
+        start: 0,
+        end: 0,
+        page: 0,
+        page_size: Number(req.query.PageSize ?? 50),
+        uri: req.path,
+        first_page_uri: req.path,
+        next_page_uri: null,
+        previous_page_uri: null,
+      });
       return;
     }
     if (parts[0] !== 'v1' || parts[1] !== 'Interactions' || parts.length < 4 || parts[3] !== 'Channels') {
@@ -353,7 +364,15 @@ export class FakeTwilio {
   private listChannels(interactionSid: string, req: RecordedRequest, res: ServerResponse): void {
     const sids = this.interactions.get(interactionSid);
     if (!sids) return this.notFound(res, req.path);
-    this.send(res, 200, this.page(req, 'channels', sids.map((sid) => this.channelJson(this.channels.get(sid)!))));
+    this.send(
+      res,
+      200,
+      this.page(
+        req,
+        'channels',
+        sids.map((sid) => this.channelJson(this.channels.get(sid)!)),
+      ),
+    );
   }
 
   private fetchChannel(interactionSid: string, channelSid: string, req: RecordedRequest, res: ServerResponse): void {
@@ -448,5 +467,11 @@ export class FakeTwilio {
  */
 export function flexTokenLike(label: string): string {
   const b64 = (text: string) => Buffer.from(text).toString('base64url');
-  return [b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'fake' })), '', b64(`iv-${label}`), b64(`ciphertext of ${label}`), b64(`tag-${label}`)].join('.');
+  return [
+    b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'fake' })),
+    '',
+    b64(`iv-${label}`),
+    b64(`ciphertext of ${label}`),
+    b64(`tag-${label}`),
+  ].join('.');
 }

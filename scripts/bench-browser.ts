@@ -77,8 +77,8 @@ export async function browserBench(say: (text?: string) => void): Promise<Verdic
     await page.waitForSelector('body[data-ready="yes"]', { state: 'attached' });
     const [first] = DEMO.interactions;
     const calls = {
-      'getChannel': `client.getChannel({ interactionSid: '${first.interactionSid}', channelSid: '${first.channels[0].sid}' })`,
-      'listChannels': `client.listChannels({ interactionSid: '${first.interactionSid}' })`,
+      getChannel: `client.getChannel({ interactionSid: '${first.interactionSid}', channelSid: '${first.channels[0].sid}' })`,
+      listChannels: `client.listChannels({ interactionSid: '${first.interactionSid}' })`,
     };
     say();
     say(`## The agent's browser`);
@@ -113,9 +113,19 @@ export async function browserBench(say: (text?: string) => void): Promise<Verdic
       const serverP50 = median(requests.slice(-CALLS).map((r) => r.runtimeMs ?? Number.NaN));
       const browserP50 = median(waits);
       const ratio = browserP50 / (RTT_MS + serverP50);
-      say(`| ${name} | ${browserP50.toFixed(1)} | ${serverP50.toFixed(1)} | ${RTT_MS} | ${ratio.toFixed(2)} | ${perCall.toFixed(2)} | ${preflights} |`);
-      verdicts.push({ target: `browser ${name}, ${RTT_MS} ms round trip: p50 ≤ 1.15 × (round trip + server)`, measured: ratio.toFixed(2), met: ratio <= 1.15 });
-      verdicts.push({ target: `browser ${name}: exactly one request per call, no preflight`, measured: `${perCall.toFixed(2)} per call, ${preflights} preflights`, met: perCall === 1 && preflights === 0 });
+      say(
+        `| ${name} | ${browserP50.toFixed(1)} | ${serverP50.toFixed(1)} | ${RTT_MS} | ${ratio.toFixed(2)} | ${perCall.toFixed(2)} | ${preflights} |`,
+      );
+      verdicts.push({
+        target: `browser ${name}, ${RTT_MS} ms round trip: p50 ≤ 1.15 × (round trip + server)`,
+        measured: ratio.toFixed(2),
+        met: ratio <= 1.15,
+      });
+      verdicts.push({
+        target: `browser ${name}: exactly one request per call, no preflight`,
+        measured: `${perCall.toFixed(2)} per call, ${preflights} preflights`,
+        met: perCall === 1 && preflights === 0,
+      });
     }
   } finally {
     await browser.close();

@@ -118,7 +118,16 @@ async function load(
   init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
   overallRate?: number,
 ): Promise<Figures> {
-  const args = [join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(connections), '-d', String(seconds), '-m', init.method ?? 'GET'];
+  const args = [
+    join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
+    '--json',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-m',
+    init.method ?? 'GET',
+  ];
   if (overallRate !== undefined) args.push('--overallRate', String(overallRate));
   for (const [name, value] of Object.entries(init.headers ?? {})) args.push('-H', `${name}=${value}`);
   if (init.body !== undefined) args.push('-b', init.body);
@@ -203,7 +212,11 @@ async function flood(url: string, tokens: string[], concurrency: number): Promis
   return statuses;
 }
 
-const describeStatuses = (statuses: Map<number, number>) => [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${n} × ${status}`).join(', ');
+const describeStatuses = (statuses: Map<number, number>) =>
+  [...statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(', ');
 
 /**
  * What unauthenticated traffic costs the account at IAM: junk strings, junk shaped like Flex
@@ -218,24 +231,44 @@ async function iamUnderFlood(url: string, fake: ReturnType<typeof demoTwilio>, p
   say('IAM under a flood of unknown tokens (concurrency 50, distinct tokens, none valid):');
 
   fake.clearRequests();
-  const junk = await flood(`${url}${path}`, Array.from({ length: 1000 }, (_, i) => `junk-token-${i}-${'x'.repeat(40)}`), 50);
+  const junk = await flood(
+    `${url}${path}`,
+    Array.from({ length: 1000 }, (_, i) => `junk-token-${i}-${'x'.repeat(40)}`),
+    50,
+  );
   const junkCalls = fake.iamRequests().length;
   say(`- 1,000 strings that cannot be Flex tokens: ${junkCalls} IAM calls per 1,000 (answers: ${describeStatuses(junk)}).`);
   verdicts.push({ target: 'junk that is not a Flex token: 0 IAM calls', measured: `${junkCalls} per 1,000`, met: junkCalls === 0 });
 
   fake.clearRequests();
-  const shaped = await flood(`${url}${path}`, Array.from({ length: 1000 }, (_, i) => flexTokenLike(`flood-${i}`)), 50);
+  const shaped = await flood(
+    `${url}${path}`,
+    Array.from({ length: 1000 }, (_, i) => flexTokenLike(`flood-${i}`)),
+    50,
+  );
   const shapedCalls = fake.iamRequests().length;
-  say(`- 1,000 unknown tokens shaped like Flex tokens (JWE): ${shapedCalls} IAM calls per 1,000 (answers: ${describeStatuses(shaped)}; 429s are the IAM_MAX_CONCURRENT cap at work).`);
+  say(
+    `- 1,000 unknown tokens shaped like Flex tokens (JWE): ${shapedCalls} IAM calls per 1,000 (answers: ${describeStatuses(shaped)}; 429s are the IAM_MAX_CONCURRENT cap at work).`,
+  );
 
   fake.clearRequests();
-  const big = await flood(`${url}${path}`, Array.from({ length: 5000 }, (_, i) => flexTokenLike(`flood-big-${i}`)), 50);
+  const big = await flood(
+    `${url}${path}`,
+    Array.from({ length: 5000 }, (_, i) => flexTokenLike(`flood-big-${i}`)),
+    50,
+  );
   const before = fake.iamRequests().length;
   const after = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${agent}` } });
   await after.arrayBuffer();
   const agentCalls = fake.iamRequests().length - before;
-  say(`- then 5,000 more (answers: ${describeStatuses(big)}; ${before} IAM calls), and the valid agent again: ${after.status}, with ${agentCalls} IAM call${agentCalls === 1 ? '' : 's'} (its validation stayed cached).`);
-  verdicts.push({ target: "a valid agent's cached validation survives 5,000 unknown tokens", measured: `${after.status}, ${agentCalls} IAM calls`, met: after.status === 200 && agentCalls === 0 });
+  say(
+    `- then 5,000 more (answers: ${describeStatuses(big)}; ${before} IAM calls), and the valid agent again: ${after.status}, with ${agentCalls} IAM call${agentCalls === 1 ? '' : 's'} (its validation stayed cached).`,
+  );
+  verdicts.push({
+    target: "a valid agent's cached validation survives 5,000 unknown tokens",
+    measured: `${after.status}, ${agentCalls} IAM calls`,
+    met: after.status === 200 && agentCalls === 0,
+  });
 }
 
 /** A request as autocannon sends it. */
@@ -308,7 +341,8 @@ async function freshProcess(script: string, env: Record<string, string>, preload
   const args = preload.flatMap((file) => ['--require', file]);
   const { stdout } = await run(process.execPath, [...args, '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
   const result = JSON.parse(stdout) as { ms: number; status: number; err?: string };
-  if (result.err !== undefined || (result.status !== 200 && result.status !== undefined)) throw new Error(`fresh process answered ${result.status}: ${result.err ?? ''}`);
+  if (result.err !== undefined || (result.status !== 200 && result.status !== undefined))
+    throw new Error(`fresh process answered ${result.status}: ${result.err ?? ''}`);
   return result.ms;
 }
 
@@ -360,26 +394,39 @@ async function main(): Promise<void> {
       name: 'close-channel (supervisor)',
       ours: { path: '/close-channel', init: { method: 'POST' as const, headers: { ...json, ...bearer(DEMO.supervisorToken) }, body: closeBody } },
       base: { path: '/baseline-close-channel', init: { method: 'POST' as const, headers: json, body: closeBody } },
-      usual: { path: '/usual-close-channel', init: { method: 'POST' as const, headers: json, body: JSON.stringify({ ...close, Token: DEMO.supervisorToken }) } },
+      usual: {
+        path: '/usual-close-channel',
+        init: { method: 'POST' as const, headers: json, body: JSON.stringify({ ...close, Token: DEMO.supervisorToken }) },
+      },
     },
   ];
   const urlOf = (side: Side) => (side === 'usual' ? usualServer.url : url);
 
   say(`# Benchmarks`);
   say();
-  say(`Command: \`npm run bench\` · date: ${new Date().toISOString().slice(0, 10)} · machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  say(
+    `Command: \`npm run bench\` · date: ${new Date().toISOString().slice(0, 10)} · machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
   say();
-  say(`Twilio is the loopback fake answering after a modelled Twilio latency (${LATENCIES_MS.join(' and ')} ms); twilio-run runs warm (\`--no-fork-process --no-live\`).`);
+  say(
+    `Twilio is the loopback fake answering after a modelled Twilio latency (${LATENCIES_MS.join(' and ')} ms); twilio-run runs warm (\`--no-fork-process --no-live\`).`,
+  );
   say(
     pinned
       ? 'Each server has core 0 (taskset) and only one is driven at a time; autocannon and the fake of Twilio share core 1.'
       : 'Cores not pinned (taskset unavailable): the servers, autocannon and the fake of Twilio share the machine.',
   );
   say('Sides: **ours**; **base** = the same Twilio call through the same helper and transport, with no auth, validation or normalization;');
-  say('**usual** = the way Flex developers usually write it (bench/usual: plain JS, `twilio-flex-token-validator` asking IAM on every call, `context.getTwilioClient()`, the raw instance returned), its HTTPS calls sent to the same fake by a `--require` preload (bench/usual/loopback-twilio.js), the functions untouched.');
-  say(`Each row: ${ROUNDS} rounds per side in rotating order (${SHORT} s each at concurrency 1, ${LONG} s at 50), medians compared; errors = errors + timeouts + non-2xx over all runs.`);
+  say(
+    '**usual** = the way Flex developers usually write it (bench/usual: plain JS, `twilio-flex-token-validator` asking IAM on every call, `context.getTwilioClient()`, the raw instance returned), its HTTPS calls sent to the same fake by a `--require` preload (bench/usual/loopback-twilio.js), the functions untouched.',
+  );
+  say(
+    `Each row: ${ROUNDS} rounds per side in rotating order (${SHORT} s each at concurrency 1, ${LONG} s at 50), medians compared; errors = errors + timeouts + non-2xx over all runs.`,
+  );
   say();
-  say('| function | Twilio ms | conc. | ours req/s | ours p50 | ours p99 | base p50 | base p99 | usual req/s | usual p50 | usual p99 | ours/base p50 | ours/base p99 | ours/usual p50 | ours/usual req/s | errors (ours, base, usual) |');
+  say(
+    '| function | Twilio ms | conc. | ours req/s | ours p50 | ours p99 | base p50 | base p99 | usual req/s | usual p50 | usual p99 | ours/base p50 | ours/base p99 | ours/usual p50 | ours/usual req/s | errors (ours, base, usual) |',
+  );
   say('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
   // Check every case answers 200, then warm every side up (module load, client, token cache).
@@ -429,7 +476,9 @@ async function main(): Promise<void> {
     body: JSON.stringify({ interactionSid: kd, channelSid: uo, status: 'inactive', routing: { status: 'closed' } }),
   });
   say();
-  say(`close-channel as an agent (participant check, two Twilio calls), ${fake.latencyMs} ms, concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`);
+  say(
+    `close-channel as an agent (participant check, two Twilio calls), ${fake.latencyMs} ms, concurrency 1: ${fmt(agentClose.rps, 0)} req/s, p50 ${fmt(agentClose.p50)} ms, p99 ${fmt(agentClose.p99)} ms, ${agentClose.errors} errors.`,
+  );
 
   // IAM calls per 1,000 requests with one token.
   const fresh = flexTokenLike('bench-fresh');
@@ -438,8 +487,14 @@ async function main(): Promise<void> {
   const oneToken = await load(`${url}/get-channel?interactionSid=${kd}&channelSid=${uo}`, 10, 5, { headers: bearer(fresh) });
   const iamCalls = fake.iamRequests().length;
   say();
-  say(`IAM validations with one token: ${iamCalls} for ${oneToken.requests} requests = ${fmt((iamCalls * 1000) / Math.max(1, oneToken.requests), 3)} per 1,000 requests.`);
-  verdicts.push({ target: '≤ 1 IAM validation per token per cache lifetime', measured: `${iamCalls} in ${oneToken.requests} requests`, met: iamCalls <= 1 });
+  say(
+    `IAM validations with one token: ${iamCalls} for ${oneToken.requests} requests = ${fmt((iamCalls * 1000) / Math.max(1, oneToken.requests), 3)} per 1,000 requests.`,
+  );
+  verdicts.push({
+    target: '≤ 1 IAM validation per token per cache lifetime',
+    measured: `${iamCalls} in ${oneToken.requests} requests`,
+    met: iamCalls <= 1,
+  });
 
   await iamUnderFlood(url, fake, `/get-channel?interactionSid=${kd}&channelSid=${uo}`);
 
@@ -462,7 +517,9 @@ async function main(): Promise<void> {
     );
     const worst = Math.max(...times.map((t) => t.ms));
     const statuses = [...new Set(times.map((t) => t.status))].join(',');
-    say(`Twilio ${label}: 10 concurrent requests answered ${statuses}, slowest ${worst} ms (deadline ${DEADLINE_MS} ms + 500 = ${DEADLINE_MS + 500}) in ${Date.now() - started} ms total.`);
+    say(
+      `Twilio ${label}: 10 concurrent requests answered ${statuses}, slowest ${worst} ms (deadline ${DEADLINE_MS} ms + 500 = ${DEADLINE_MS + 500}) in ${Date.now() - started} ms total.`,
+    );
     verdicts.push({ target: `Twilio ${label}: answered within the deadline + 0.5 s`, measured: `${worst} ms`, met: worst <= DEADLINE_MS + 500 });
   }
   fake.clearFaults();
@@ -511,7 +568,15 @@ async function main(): Promise<void> {
  */
 async function coldAndMemory(
   fake: ReturnType<typeof demoTwilio>,
-  p: { settings: Record<string, string>; usualSettings: Record<string, string>; oursOnly: string; usualService: string; kd: string; uo: string; token: string },
+  p: {
+    settings: Record<string, string>;
+    usualSettings: Record<string, string>;
+    oursOnly: string;
+    usualService: string;
+    kd: string;
+    uo: string;
+    token: string;
+  },
 ): Promise<void> {
   const oursPath = `/get-channel?interactionSid=${p.kd}&channelSid=${p.uo}`;
   const usualPath = `/usual-get-channel?interactionSid=${p.kd}&channelSid=${p.uo}&Token=${p.token}`;
@@ -537,7 +602,9 @@ async function coldAndMemory(
   oursCold.stop();
   usualCold.stop();
   const coldRatio = median(cold.ours) / median(cold.usual);
-  say(`| cold first request (one process per request), ms, 11 each | ${fmt(median(cold.ours))} | ${fmt(median(cold.usual))} | ${fmt(coldRatio, 2)} |`);
+  say(
+    `| cold first request (one process per request), ms, 11 each | ${fmt(median(cold.ours))} | ${fmt(median(cold.usual))} | ${fmt(coldRatio, 2)} |`,
+  );
   verdicts.push({ target: 'cold first request ≤ 1.0 × usual', measured: fmt(coldRatio, 2), met: coldRatio <= 1.0 });
 
   // 2. A fresh Node process: load the function, build the client, answer the first call.
@@ -547,11 +614,15 @@ async function coldAndMemory(
   const fresh: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
   for (let i = 0; i < 11; i++) {
     for (const side of i % 2 === 0 ? (['ours', 'usual'] as const) : (['usual', 'ours'] as const)) {
-      fresh[side].push(side === 'ours' ? await freshProcess(oursScript, p.settings) : await freshProcess(usualScript, p.usualSettings, [USUAL_PRELOAD]));
+      fresh[side].push(
+        side === 'ours' ? await freshProcess(oursScript, p.settings) : await freshProcess(usualScript, p.usualSettings, [USUAL_PRELOAD]),
+      );
     }
   }
   const freshRatio = median(fresh.ours) / median(fresh.usual);
-  say(`| fresh process: load + client + first call (helper preloaded, as the Runtime does), ms, 11 each | ${fmt(median(fresh.ours))} | ${fmt(median(fresh.usual))} | ${fmt(freshRatio, 2)} |`);
+  say(
+    `| fresh process: load + client + first call (helper preloaded, as the Runtime does), ms, 11 each | ${fmt(median(fresh.ours))} | ${fmt(median(fresh.usual))} | ${fmt(freshRatio, 2)} |`,
+  );
   verdicts.push({ target: 'fresh process: load + client + first call ≤ 1.0 × usual', measured: fmt(freshRatio, 2), met: freshRatio <= 1.0 });
 
   // 3. RSS of a fresh warm server driven at 800 req/s by 50 connections for LONG seconds.
@@ -559,7 +630,10 @@ async function coldAndMemory(
   const achieved: Record<'ours' | 'usual', number[]> = { ours: [], usual: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 === 0 ? (['ours', 'usual'] as const) : (['usual', 'ours'] as const)) {
-      const s = side === 'ours' ? await startServer(p.oursOnly, p.settings) : await startServer(p.usualService, p.usualSettings, { preload: [USUAL_PRELOAD] });
+      const s =
+        side === 'ours'
+          ? await startServer(p.oursOnly, p.settings)
+          : await startServer(p.usualService, p.usualSettings, { preload: [USUAL_PRELOAD] });
       pinCores(s.child.pid!);
       const target = `${s.url}${side === 'ours' ? oursPath : usualPath}`;
       const init = side === 'ours' ? { headers } : {};
@@ -574,7 +648,9 @@ async function coldAndMemory(
     }
   }
   const rssRatio = median(rss.ours) / median(rss.usual);
-  say(`| peak RSS of a fresh warm server at 800 req/s, c=50, ${LONG} s, MiB (achieved: ${fmt(median(achieved.ours), 0)} and ${fmt(median(achieved.usual), 0)} req/s) | ${fmt(median(rss.ours))} | ${fmt(median(rss.usual))} | ${fmt(rssRatio, 2)} |`);
+  say(
+    `| peak RSS of a fresh warm server at 800 req/s, c=50, ${LONG} s, MiB (achieved: ${fmt(median(achieved.ours), 0)} and ${fmt(median(achieved.usual), 0)} req/s) | ${fmt(median(rss.ours))} | ${fmt(median(rss.usual))} | ${fmt(rssRatio, 2)} |`,
+  );
   verdicts.push({ target: 'RSS at 800 req/s, c=50 ≤ 1.1 × usual', measured: fmt(rssRatio, 2), met: rssRatio <= 1.1 });
 }
 

@@ -42,7 +42,9 @@ export function bundleLibrary(dist = join(ROOT, 'dist')): void {
     outfile,
     write: false,
     sourcemap: 'external',
-    banner: { js: `// flex-interaction-channels' library (src/), bundled by scripts/bundle-library.ts; includes parts of zod ${zod} (MIT, https://github.com/colinhacks/zod).` },
+    banner: {
+      js: `// flex-interaction-channels' library (src/), bundled by scripts/bundle-library.ts; includes parts of zod ${zod} (MIT, https://github.com/colinhacks/zod).`,
+    },
   });
   // The map goes beside dist/functions, not in it: the toolkit would deploy anything there.
   for (const file of outputFiles) {
@@ -51,7 +53,11 @@ export function bundleLibrary(dist = join(ROOT, 'dist')): void {
     const suffix = target === outfile ? `\n//# sourceMappingURL=${relative(dirname(outfile), map)}\n` : '';
     writeFileSync(target, file.text + suffix);
   }
-  buildSync({ ...common, entryPoints: [join(ROOT, 'bench', 'functions', 'baseline.private.ts')], outfile: join(dist, 'bench', 'functions', 'baseline.private.js') });
+  buildSync({
+    ...common,
+    entryPoints: [join(ROOT, 'bench', 'functions', 'baseline.private.ts')],
+    outfile: join(dist, 'bench', 'functions', 'baseline.private.js'),
+  });
 }
 
 if (require.main === module) bundleLibrary();

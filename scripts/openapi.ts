@@ -30,10 +30,19 @@ function requestSchema(params: Z.ZodMiniObject): JsonSchema {
   const properties = schema.properties as Record<string, JsonSchema>;
   if (properties.routing) {
     const { description, ...object } = properties.routing;
-    properties.routing = { description, anyOf: [object, { type: 'string', contentMediaType: 'application/json', description: 'The same object as a JSON string.' }] };
+    properties.routing = {
+      description,
+      anyOf: [object, { type: 'string', contentMediaType: 'application/json', description: 'The same object as a JSON string.' }],
+    };
   }
   if (properties.limit) {
-    properties.limit = { ...properties.limit, anyOf: [{ type: 'integer', minimum: 1, maximum: 1000 }, { type: 'string', pattern: '^\\d{1,4}$' }] };
+    properties.limit = {
+      ...properties.limit,
+      anyOf: [
+        { type: 'integer', minimum: 1, maximum: 1000 },
+        { type: 'string', pattern: '^\\d{1,4}$' },
+      ],
+    };
   }
   return schema;
 }
@@ -51,7 +60,10 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema>
     if (of.includes('rate_limited')) headers['Retry-After'] = { schema: { type: 'integer' }, description: 'Seconds to wait before trying again.' };
     if (of.includes('method_not_allowed')) headers.Allow = { schema: { type: 'string' }, description: 'The methods the endpoint takes.' };
     const schema = {
-      allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: of }, status: { const: status } } } } }],
+      allOf: [
+        { $ref: '#/components/schemas/Error' },
+        { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: of }, status: { const: status } } } } },
+      ],
     };
     responses[String(status)] = {
       description: of.map((code) => `${code}: ${ERRORS[code].when}`).join('; '),
@@ -121,17 +133,29 @@ export function buildDocument(version: string, endpoints: readonly api.Endpoint[
       description:
         "Read and close the channels of a Flex Interaction, for Flex plugins and Studio flows. Parameters may use the PascalCase spelling of Twilio's docs (InteractionSid, …) as aliases. A request with a body counts as POST.",
     },
-    servers: [{ url: 'https://{domain}', variables: { domain: { default: 'flex-interaction-channels-1234-dev.twil.io' } } }, { url: 'http://127.0.0.1:3300' }],
+    servers: [
+      { url: 'https://{domain}', variables: { domain: { default: 'flex-interaction-channels-1234-dev.twil.io' } } },
+      { url: 'http://127.0.0.1:3300' },
+    ],
     paths,
     components: {
       securitySchemes: {
-        flexToken: { type: 'http', scheme: 'bearer', description: "The agent's Flex token (manager.user.token); a Token parameter in the body works too." },
-        accountCredentials: { type: 'http', scheme: 'basic', description: 'For your own servers: an API key of the account (SK…:secret, recommended) or ACCOUNT_SID:AUTH_TOKEN.' },
+        flexToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The agent's Flex token (manager.user.token); a Token parameter in the body works too.",
+        },
+        accountCredentials: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'For your own servers: an API key of the account (SK…:secret, recommended) or ACCOUNT_SID:AUTH_TOKEN.',
+        },
         twilioSignature: {
           type: 'apiKey',
           in: 'header',
           name: 'X-Twilio-Signature',
-          description: "Twilio's request signature. Studio and webhooks should call the protected twins under /studio/, where Twilio's gateway checks it.",
+          description:
+            "Twilio's request signature. Studio and webhooks should call the protected twins under /studio/, where Twilio's gateway checks it.",
         },
       },
       schemas: { ...schemas, Error: jsonSchema(ErrorResponse, 'output') },

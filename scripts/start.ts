@@ -82,7 +82,9 @@ function printSandboxBanner(url: string): void {
     `curl -s -X POST -H "Authorization: Bearer ${DEMO.agentToken}" -H "Content-Type: application/json" -d '{"interactionSid":"${kd}","channelSid":"${uo}","routing":{"status":"closed"}}' "${url}/close-channel"`,
   );
   line('');
-  line(`curl -s -X POST -u ${DEMO.accountSid}:${DEMO.authToken} --data-urlencode interactionSid=${two.interactionSid} --data-urlencode channelSid=${two.channels[1].sid} "${url}/close-channel"`);
+  line(
+    `curl -s -X POST -u ${DEMO.accountSid}:${DEMO.authToken} --data-urlencode interactionSid=${two.interactionSid} --data-urlencode channelSid=${two.channels[1].sid} "${url}/close-channel"`,
+  );
   line('==================================================================================');
   line('');
 }
@@ -112,7 +114,9 @@ async function resolveSettings(
   if (ACCOUNT_KEYS.some((key) => env[key] !== undefined)) {
     const problem = checkSettings(env);
     if (problem !== undefined) {
-      fail(`Cannot start: ${problem}.\nFix it in ${envPath} (see .env.example for every key, one comment each), then run npm start again.\n(With none of ${ACCOUNT_KEYS.join(', ')} set, npm start runs the offline sandbox.)`);
+      fail(
+        `Cannot start: ${problem}.\nFix it in ${envPath} (see .env.example for every key, one comment each), then run npm start again.\n(With none of ${ACCOUNT_KEYS.join(', ')} set, npm start runs the offline sandbox.)`,
+      );
     }
     printAccountBanner(url, env.ACCOUNT_SID!, envPath);
     return { settings: env, sandbox: false };
@@ -144,7 +148,10 @@ function watch(onRebuilt: () => Promise<void>): () => void {
     {},
     ts.sys,
     ts.createEmitAndSemanticDiagnosticsBuilderProgram,
-    (diagnostic) => process.stderr.write(`${ts.formatDiagnostic(diagnostic, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`),
+    (diagnostic) =>
+      process.stderr.write(
+        `${ts.formatDiagnostic(diagnostic, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`,
+      ),
     (diagnostic, _newLine, _options, errorCount) => {
       // 6194: "Found N errors. Watching for file changes." after every compilation.
       if (diagnostic.code !== 6194) return;
@@ -173,7 +180,8 @@ async function main(): Promise<void> {
     fail(`Cannot start: ENV_FILE is ${envPath}, and there is no such file. Point ENV_FILE at your settings, or unset it to use .env.`);
   }
   const rawPort = process.env.PORT ?? String(DEFAULT_PORT);
-  if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) fail(`Cannot start: PORT must be a port number (1-65535), not "${rawPort}".`);
+  if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535)
+    fail(`Cannot start: PORT must be a port number (1-65535), not "${rawPort}".`);
   const port = Number(rawPort);
   const url = `http://127.0.0.1:${port}`;
   const env = existsSync(envPath) ? readEnvFile(envPath) : {};
@@ -195,7 +203,8 @@ async function main(): Promise<void> {
     process.env.NO_WATCH === undefined && !args.includes('--no-watch')
       ? watch(async () => {
           // tsc rewrote lib/zod as a plain re-export: bundle it again, as `npm run build` does.
-          for (const script of ['bundle-zod.js', 'openapi.js']) execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', script)], { cwd: ROOT, stdio: 'inherit' });
+          for (const script of ['bundle-zod.js', 'openapi.js'])
+            execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', script)], { cwd: ROOT, stdio: 'inherit' });
           await platform.restartRuntime();
         })
       : () => undefined;

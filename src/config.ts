@@ -87,18 +87,18 @@ const baseUrl = z.pipe(
   z.pipe(
     z.optional(z.string()).check(
       z.superRefine((v, ctx) => {
-      if (v === undefined) return;
-      let url: URL;
-      try {
-        url = new URL(v);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-        return;
-      }
-      const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        ctx.addIssue({ code: 'custom', message: 'must be https (plain http is allowed to loopback only)' });
-      }
+        if (v === undefined) return;
+        let url: URL;
+        try {
+          url = new URL(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+          return;
+        }
+        const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+          ctx.addIssue({ code: 'custom', message: 'must be https (plain http is allowed to loopback only)' });
+        }
       }),
     ),
     z.transform((v: string | undefined) => v?.replace(/\/+$/, '')),

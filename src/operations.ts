@@ -50,4 +50,6 @@ export const OPERATIONS = {
 
 export type OperationName = keyof typeof OPERATIONS;
 /** The operations with a public function (the others are reachable only with Twilio's signature). */
-export type PublicOperationName = { [N in OperationName]: (typeof OPERATIONS)[N]['endpoint']['audience'] extends 'everyone' ? N : never }[OperationName];
+export type PublicOperationName = {
+  [N in OperationName]: (typeof OPERATIONS)[N]['endpoint']['audience'] extends 'everyone' ? N : never;
+}[OperationName];

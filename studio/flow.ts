@@ -20,7 +20,10 @@ export interface DeployedFunction {
 }
 
 /** The template with the deploy's SIDs filled in. */
-export function buildFlow(fn: DeployedFunction, templateText = readFileSync(join(STUDIO, 'close-channel-flow.template.json'), 'utf8')): Record<string, unknown> {
+export function buildFlow(
+  fn: DeployedFunction,
+  templateText = readFileSync(join(STUDIO, 'close-channel-flow.template.json'), 'utf8'),
+): Record<string, unknown> {
   const filled = templateText
     .replaceAll('__SERVICE_SID__', fn.serviceSid)
     .replaceAll('__ENVIRONMENT_SID__', fn.environmentSid)
@@ -44,15 +47,21 @@ export function validateFlow(definition: unknown): string[] {
     for (const e of check.errors ?? []) problems.push(`${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
     return problems;
   }
-  const flow = definition as { initial_state: string; states: Array<{ name: string; type: string; transitions: Array<{ next?: string }>; properties: Record<string, unknown> }> };
+  const flow = definition as {
+    initial_state: string;
+    states: Array<{ name: string; type: string; transitions: Array<{ next?: string }>; properties: Record<string, unknown> }>;
+  };
   const names = new Set(flow.states.map((s) => s.name));
   if (names.size !== flow.states.length) problems.push('/states: state names must be unique');
   const initial = flow.states.find((s) => s.name === flow.initial_state);
   if (initial?.type !== 'trigger') problems.push('/initial_state: must name a trigger state');
   for (const state of flow.states) {
-    for (const t of state.transitions) if (t.next !== undefined && !names.has(t.next)) problems.push(`/states/${state.name}: goes to "${t.next}", which is no state`);
+    for (const t of state.transitions)
+      if (t.next !== undefined && !names.has(t.next)) problems.push(`/states/${state.name}: goes to "${t.next}", which is no state`);
     if (state.type === 'make-http-request' && state.properties.add_twilio_auth === true) {
-      problems.push(`/states/${state.name}: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead`);
+      problems.push(
+        `/states/${state.name}: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead`,
+      );
     }
   }
   return problems;

@@ -58,15 +58,24 @@ async function main(): Promise<void> {
 
   const service = (await serverless.services.list()).find((s) => s.uniqueName === serviceName);
   if (!service) fail(`no service named "${serviceName}" in this account: run npm run deploy first`);
-  const env_ = (await serverless.services(service.sid).environments.list()).find((e) => e.domainSuffix === environment || e.uniqueName === environment);
+  const env_ = (await serverless.services(service.sid).environments.list()).find(
+    (e) => e.domainSuffix === environment || e.uniqueName === environment,
+  );
   if (!env_) fail(`service "${serviceName}" has no environment "${environment}" (see --environment)`);
   const fn = (await serverless.services(service.sid).functions.list()).find((f) => f.friendlyName === FUNCTION_PATH);
   if (!fn) fail(`service "${serviceName}" has no function ${FUNCTION_PATH}: deploy this version first`);
 
-  const definition = buildFlow({ serviceSid: service.sid, environmentSid: env_.sid, functionSid: fn.sid, url: `https://${env_.domainName}${FUNCTION_PATH}` });
+  const definition = buildFlow({
+    serviceSid: service.sid,
+    environmentSid: env_.sid,
+    functionSid: fn.sid,
+    url: `https://${env_.domainName}${FUNCTION_PATH}`,
+  });
   const problems = validateFlow(definition);
   if (problems.length > 0) fail(`the flow definition is not valid:\n  ${problems.join('\n  ')}`);
-  process.stdout.write(`Flow "${flowName}": Run Function ${FUNCTION_PATH} of ${serviceName} (${service.sid}), environment ${env_.domainName}. The definition passes the flow schema.\n`);
+  process.stdout.write(
+    `Flow "${flowName}": Run Function ${FUNCTION_PATH} of ${serviceName} (${service.sid}), environment ${env_.domainName}. The definition passes the flow schema.\n`,
+  );
 
   if (args.includes('--validate')) {
     const verdict = await studio.flowValidate.update({ friendlyName: flowName, status: 'published', definition });
@@ -83,7 +92,9 @@ async function main(): Promise<void> {
     ? await studio.flows(existing.sid).update({ status: 'published', definition, commitMessage: 'npm run studio' })
     : await studio.flows.create({ friendlyName: flowName, status: 'published', definition, commitMessage: 'npm run studio' });
   process.stdout.write(`${existing ? 'Updated' : 'Created'} and published flow ${flow.sid}. Try it:\n`);
-  process.stdout.write(`  twilio api:studio:v2:flows:executions:create --flow-sid ${flow.sid} --to x --from y --parameters '{"interactionSid":"KD…","channelSid":"UO…"}'\n`);
+  process.stdout.write(
+    `  twilio api:studio:v2:flows:executions:create --flow-sid ${flow.sid} --to x --from y --parameters '{"interactionSid":"KD…","channelSid":"UO…"}'\n`,
+  );
 }
 
 main().catch((err: unknown) => {

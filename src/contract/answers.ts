@@ -84,4 +84,3 @@ export const ErrorResponse = z.object({
   }),
 });
 export type ErrorResponse = Z.infer<typeof ErrorResponse>;
-

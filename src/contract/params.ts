@@ -76,7 +76,9 @@ export const CloseChannelParams = z
     routing: z
       .optional(routingInput)
       .check(
-        z.describe('{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.'),
+        z.describe(
+          '{"status":"closed"} (as an object or its JSON string) completes the tasks; without it they go to wrapping. Required with inactive.',
+        ),
       ),
   })
   .check(
@@ -210,7 +212,10 @@ export function assertUnambiguouslySigned(schema: Z.ZodMiniObject, params: Recor
   const problems: import('../edge/errors').FieldProblem[] = [];
   for (const [name, value] of Object.entries(params)) {
     if (!known.has(name)) {
-      problems.push({ field: name.slice(0, 100), message: `a request signed by Twilio may carry only this function's parameters (${[...known].join(', ')})` });
+      problems.push({
+        field: name.slice(0, 100),
+        message: `a request signed by Twilio may carry only this function's parameters (${[...known].join(', ')})`,
+      });
     } else if (value === '') {
       problems.push({ field: name, message: `${name} must not be empty in a request signed by Twilio` });
     }

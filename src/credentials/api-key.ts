@@ -85,5 +85,9 @@ const validatorFor = configs.perSettings((options: ApiKeyValidatorOptions) => ne
 
 /** The warm container's API key validator for these settings. */
 export function apiKeyValidator(config: Config): ApiKeyValidator {
-  return validatorFor({ accountSid: config.accountSid, baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge), ...credentialCache.checkSettings(config) });
+  return validatorFor({
+    accountSid: config.accountSid,
+    baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge),
+    ...credentialCache.checkSettings(config),
+  });
 }

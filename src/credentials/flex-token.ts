@@ -185,5 +185,11 @@ const validatorFor = configs.perSettings((options: ValidatorOptions) => new Flex
 /** The warm container's validator for these settings (its cache lives as long as the container). */
 export function flexTokenValidator(config: Config): FlexTokenValidator {
   const { username, password } = configs.twilioCredentials(config);
-  return validatorFor({ accountSid: config.accountSid, username, password, baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region), ...credentialCache.checkSettings(config) });
+  return validatorFor({
+    accountSid: config.accountSid,
+    username,
+    password,
+    baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region),
+    ...credentialCache.checkSettings(config),
+  });
 }

@@ -49,7 +49,14 @@ export type Handler = (context: Context<Record<string, unknown>>, event: Runtime
  */
 export type Gate = 'function' | 'platform';
 
-async function work(operation: Operation, gate: Gate, context: Context<Record<string, unknown>>, event: RuntimeEvent, headers: Headers, config: Config): Promise<object> {
+async function work(
+  operation: Operation,
+  gate: Gate,
+  context: Context<Record<string, unknown>>,
+  event: RuntimeEvent,
+  headers: Headers,
+  config: Config,
+): Promise<object> {
   const spec = operation.endpoint;
   http.assertRuntimeRequest(event);
   const method = http.requestMethod(headers);
@@ -67,7 +74,8 @@ async function work(operation: Operation, gate: Gate, context: Context<Record<st
     const checking = gate === 'platform' ? Promise.resolve<Caller>({ kind: 'twilio-platform' }) : auth.authenticate(authRequest, config);
     twilio.loadSoon(config);
     const caller = await checking;
-    if ((caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') && !spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
+    if ((caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') && !spec.webhook)
+      params.assertUnambiguouslySigned(spec.params, raw);
     policy.authorizeCaller(caller, config);
     return (await operation.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) })) as object;
   });

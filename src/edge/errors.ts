@@ -162,10 +162,7 @@ interface TwilioErrorShape {
 function isTwilioError(err: unknown): err is TwilioErrorShape {
   if (typeof err !== 'object' || err === null) return false;
   const name = (err as { constructor?: { name?: string } }).constructor?.name;
-  return (
-    (name === 'RestException' || name === 'TwilioServiceException') &&
-    typeof (err as { status?: unknown }).status === 'number'
-  );
+  return (name === 'RestException' || name === 'TwilioServiceException') && typeof (err as { status?: unknown }).status === 'number';
 }
 
 /** Twilio's message, kept only if it is a short plain sentence (never a dump of the request). */

@@ -39,7 +39,8 @@ export function assertRuntimeRequest(event: RuntimeEvent): void {
     Object.keys(request).every((k) => k === 'headers' || k === 'cookies') &&
     isStringMap((request as { headers?: unknown }).headers, true) &&
     isStringMap((request as { cookies?: unknown }).cookies, false);
-  if (!ok) throw errors.InvalidRequestError.field('request', 'is the name of what the Runtime tells a function about the request; no parameter may use it');
+  if (!ok)
+    throw errors.InvalidRequestError.field('request', 'is the name of what the Runtime tells a function about the request; no parameter may use it');
 }
 
 /** Header names lower-cased; a repeated header keeps its first value. */
@@ -103,10 +104,7 @@ export function jsonResponse(status: number, body: object, headers: Headers): Tw
  * answered as a bare 500 with no detail.
  */
 export function errorResponse(err: unknown, headers: Headers): TwilioResponse {
-  const httpError =
-    err instanceof errors.HttpError
-      ? err
-      : new errors.HttpError(500, 'internal_error', 'the function failed unexpectedly');
+  const httpError = err instanceof errors.HttpError ? err : new errors.HttpError(500, 'internal_error', 'the function failed unexpectedly');
   if (!(err instanceof errors.HttpError)) {
     log.error('unexpected failure', { error: log.describeError(err) });
   } else if (httpError.status >= 500) {

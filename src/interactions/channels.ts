@@ -58,9 +58,7 @@ async function twilioCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 /** Fetch one channel. */
 export async function getChannel(client: TwilioClient, p: GetChannelParams): Promise<Channel> {
-  const instance = await twilioCall('the channel', () =>
-    client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).fetch(),
-  );
+  const instance = await twilioCall('the channel', () => client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).fetch());
   return normalizeChannel(instance);
 }
 

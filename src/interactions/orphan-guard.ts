@@ -45,12 +45,23 @@ function conversationOf(attributes: string | undefined): Z.infer<typeof TaskAttr
 /** Decide, act, log, answer. */
 export async function guard(client: TwilioClient, event: TaskRouterEvent, events: readonly string[]): Promise<OrphanGuardResponse> {
   const decide = (answer: OrphanGuardResponse): OrphanGuardResponse => {
-    log.info('orphan guard', { action: answer.action, reason: answer.reason, eventType: event.eventType, taskSid: event.taskSid, interactionSid: answer.interactionSid, channelSid: answer.channelSid });
+    log.info('orphan guard', {
+      action: answer.action,
+      reason: answer.reason,
+      eventType: event.eventType,
+      taskSid: event.taskSid,
+      interactionSid: answer.interactionSid,
+      channelSid: answer.channelSid,
+    });
     return answer;
   };
   if (!events.includes(event.eventType)) return decide({ action: 'ignored', reason: `${event.eventType} is not one of ORPHAN_GUARD_EVENTS` });
   const conversation = conversationOf(event.taskAttributes);
-  if (conversation === undefined) return decide({ action: 'ignored', reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)' });
+  if (conversation === undefined)
+    return decide({
+      action: 'ignored',
+      reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)',
+    });
   const ids = { interactionSid: conversation.flexInteractionSid, channelSid: conversation.flexInteractionChannelSid };
 
   let channel: Channel;
@@ -60,7 +71,8 @@ export async function guard(client: TwilioClient, event: TaskRouterEvent, events
     if (err instanceof errors.NotFoundError) return decide({ action: 'ignored', reason: 'the channel does not exist', ...ids });
     throw err;
   }
-  if (!OPEN.has(channel.status ?? '')) return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}, not open`, ...ids, channel });
+  if (!OPEN.has(channel.status ?? ''))
+    return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}, not open`, ...ids, channel });
   const { workerSids, agentsWithoutWorker } = await channels.channelWorkers(client, ids);
   if (workerSids.length + agentsWithoutWorker > 0) return decide({ action: 'ignored', reason: 'an agent is still on the channel', ...ids, channel });
 

@@ -8,7 +8,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export class Deadline {
   readonly at: number;
 
-  constructor(ms: number, private readonly now: () => number = Date.now) {
+  constructor(
+    ms: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.at = now() + ms;
   }
 

@@ -8,9 +8,7 @@
  */
 
 export type Outcome =
-  | { kind: 'status'; status: number; retryAfterMs?: number }
-  | { kind: 'timeout' }
-  | { kind: 'network'; sentNothing: boolean; cause?: string };
+  { kind: 'status'; status: number; retryAfterMs?: number } | { kind: 'timeout' } | { kind: 'network'; sentNothing: boolean; cause?: string };
 
 export interface RetryPolicy {
   maxAttempts: number;

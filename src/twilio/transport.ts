@@ -121,7 +121,10 @@ function attemptOnce(url: URL, init: { method: string; headers: Record<string, s
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        settle({ kind: 'answer', response: { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res.headers) } });
+        settle({
+          kind: 'answer',
+          response: { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res.headers) },
+        });
       });
       // 'close' comes after 'end' for a whole answer (settled already, so this does nothing);
       // without 'end', the body broke off (a reset mid-answer) and nothing usable came back.
@@ -210,7 +213,8 @@ export class Transport {
    * anything.
    */
   private giveUp(url: URL, method: string, attempts: number, outcome: import('./retry').Outcome): Error {
-    const cause = outcome.kind === 'status' ? `HTTP ${outcome.status}` : outcome.kind === 'timeout' ? 'timeout' : outcome.cause ?? 'connection failed';
+    const cause =
+      outcome.kind === 'status' ? `HTTP ${outcome.status}` : outcome.kind === 'timeout' ? 'timeout' : (outcome.cause ?? 'connection failed');
     log.warn('a call to Twilio failed', { service: this.options.service, host: url.host, method, cause, attempts });
     if (outcome.kind === 'status') return new errors.RateLimitedError((outcome.retryAfterMs ?? 1000) / 1000);
     const read = method === 'GET' || this.options.readOnly === true;

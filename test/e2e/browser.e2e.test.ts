@@ -128,16 +128,28 @@ describe('from a Flex-like page', () => {
 
   it('a supervisor closes a channel they are not on', async () => {
     const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
-    const r = await inPage(page, f.SUPERVISOR_TOKEN, `return (await client.closeChannel({ interactionSid: '${interactionSid}', channelSid: '${channelSids[0]}' })).taskStatus;`);
+    const r = await inPage(
+      page,
+      f.SUPERVISOR_TOKEN,
+      `return (await client.closeChannel({ interactionSid: '${interactionSid}', channelSid: '${channelSids[0]}' })).taskStatus;`,
+    );
     expect(r).toEqual({ ok: true, value: 'wrapping' });
     expect(preflights()).toBe(0);
   });
 
   it.each([
-    ['unauthorized', 401, () => [f.flexToken('nobody'), `await client.getChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`]],
-    ['forbidden', 403, () => [f.OUTSIDER_TOKEN, `await client.closeChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`]],
+    [
+      'unauthorized',
+      401,
+      () => [f.flexToken('nobody'), `await client.getChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`],
+    ],
+    [
+      'forbidden',
+      403,
+      () => [f.OUTSIDER_TOKEN, `await client.closeChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`],
+    ],
     ['not_found', 404, () => [f.AGENT_TOKEN, `await client.getChannel({ interactionSid: '${s.interactionSid}', channelSid: '${f.UO_UNKNOWN}' });`]],
-  ])('%s (%i) reaches the page as the typed error with the contract\'s code', async (code, status, make) => {
+  ])("%s (%i) reaches the page as the typed error with the contract's code", async (code, status, make) => {
     const [token, script] = make() as [string, string];
     const r = await inPage(page, token, script);
     expect(r).toEqual({ ok: false, error: expect.objectContaining({ name: 'FlexInteractionChannelsError', code, status }) });
@@ -179,7 +191,11 @@ it('a page on an origin not in ALLOWED_ORIGINS cannot read any answer', async ()
   const page = await openPage(EVIL_HOST);
   try {
     const before = server.platform.gateway.seen.length;
-    const r = await inPage(page, f.AGENT_TOKEN, `return await client.getChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`);
+    const r = await inPage(
+      page,
+      f.AGENT_TOKEN,
+      `return await client.getChannel({ interactionSid: '${s.interactionSid}', channelSid: '${s.channelSid}' });`,
+    );
     expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'network_error', status: 0 }) });
     // The simple request did reach the function; the browser withheld the answer.
     expect(server.platform.gateway.seen.slice(before).map((c) => c.method)).toEqual(['POST']);

@@ -20,7 +20,13 @@ let server: Running;
 beforeAll(async () => {
   s = await startSeededFake();
   server = await startFunctions(
-    { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, TWILIO_API_BASE_URL: s.baseUrl, TWILIO_IAM_BASE_URL: s.baseUrl, REQUEST_DEADLINE_MS: '2000' },
+    {
+      ACCOUNT_SID: f.ACCOUNT_SID,
+      AUTH_TOKEN: f.AUTH_TOKEN,
+      TWILIO_API_BASE_URL: s.baseUrl,
+      TWILIO_IAM_BASE_URL: s.baseUrl,
+      REQUEST_DEADLINE_MS: '2000',
+    },
     {},
   );
 });
@@ -82,7 +88,12 @@ it('retries a 429 from the service, honouring Retry-After, then succeeds', async
 
 it("the Studio flow's Run Function request, sent as Studio sends it (a signed form POST), closes the channel through the protected twin", async () => {
   const host = new URL(server.url).host;
-  const flow = buildFlow({ serviceSid: `ZS${'1'.repeat(32)}`, environmentSid: `ZE${'2'.repeat(32)}`, functionSid: `ZH${'3'.repeat(32)}`, url: `https://${host}/studio/close-channel` }) as any;
+  const flow = buildFlow({
+    serviceSid: `ZS${'1'.repeat(32)}`,
+    environmentSid: `ZE${'2'.repeat(32)}`,
+    functionSid: `ZH${'3'.repeat(32)}`,
+    url: `https://${host}/studio/close-channel`,
+  }) as any;
   const widget = flow.states.find((st: { type: string }) => st.type === 'run-function');
   const { interactionSid, channelSids } = s.fake.addInteraction([{}]);
   const data: Record<string, string> = { interactionSid, channelSid: channelSids[0]! };

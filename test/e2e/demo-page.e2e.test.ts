@@ -32,7 +32,7 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-it('lists a demo interaction\'s channels and closes the agent\'s one', async () => {
+it("lists a demo interaction's channels and closes the agent's one", async () => {
   const page = await browser.newPage({ viewport: { width: 980, height: 640 } });
   try {
     await page.goto(`${server.url}/demo/`);

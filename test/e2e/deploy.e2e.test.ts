@@ -34,7 +34,12 @@ const SETTINGS = {
 
 function writeSettings(settings: Record<string, string>): string {
   const file = join(copy, '.env');
-  writeFileSync(file, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n'));
+  writeFileSync(
+    file,
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   return file;
 }
 
@@ -44,7 +49,11 @@ async function deploy(args: string[] = [], options: { built?: boolean } = {}): P
     ? [process.execPath, [join(copy, 'dist', 'deploy', 'deploy.js'), ...args]]
     : ['npm', ['run', '--silent', 'deploy', ...(args.length ? ['--', ...args] : [])]];
   try {
-    const { stdout, stderr } = await run(command, commandArgs as string[], { cwd: copy, env: { ...process.env, ...network, ENV_FILE: join(copy, '.env') }, maxBuffer: 8 << 20 });
+    const { stdout, stderr } = await run(command, commandArgs as string[], {
+      cwd: copy,
+      env: { ...process.env, ...network, ENV_FILE: join(copy, '.env') },
+      maxBuffer: 8 << 20,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -54,7 +63,9 @@ async function deploy(args: string[] = [], options: { built?: boolean } = {}): P
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'fic-deploy-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const file of files) {
     if (file.startsWith('.ci/')) continue;
     try {
@@ -94,7 +105,11 @@ describe('the first deploy', () => {
 
   it('uploads exactly the public and protected functions we mean, and the library as one private function', () => {
     const { functions } = deployed();
-    const paths = (visibility: string) => functions.filter((v) => v.visibility === visibility).map((v) => v.path).sort();
+    const paths = (visibility: string) =>
+      functions
+        .filter((v) => v.visibility === visibility)
+        .map((v) => v.path)
+        .sort();
     expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels']);
     expect(paths('protected')).toEqual(['/studio/close-channel', '/studio/get-channel', '/studio/list-channels', '/webhooks/orphan-guard']);
     // The library is one bundle (scripts/bundle-library.ts); its source map is not deployed.

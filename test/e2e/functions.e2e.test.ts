@@ -187,9 +187,7 @@ describe.each([
       });
       expect(r.status).toBe(200);
       expect(s.fake.iamRequests()).toHaveLength(0);
-      expect(s.fake.apiRequests().map((q) => `${q.method} ${q.path}`)).toEqual([
-        `GET /v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`,
-      ]);
+      expect(s.fake.apiRequests().map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`]);
     });
   });
 

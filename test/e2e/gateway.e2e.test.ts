@@ -23,7 +23,12 @@ afterAll(async () => {
 });
 
 /** A raw request, so that any header (Host, Connection, 91 of them) goes exactly as written. */
-function raw(method: string, path: string, headers: Record<string, string> | Array<[string, string]> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> | Array<[string, string]> = {},
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     // Node frames no body of a DELETE by itself: say its length, or the next request breaks.
@@ -40,8 +45,12 @@ function raw(method: string, path: string, headers: Record<string, string> | Arr
 }
 
 describe('preflight', () => {
-  it.each(['/echo', '/lib/secret', '/nowhere'])('OPTIONS %s is answered by the gateway with the platform\'s two wildcards', async (path) => {
-    const r = await raw('OPTIONS', path, { Origin: 'https://flex.twilio.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' });
+  it.each(['/echo', '/lib/secret', '/nowhere'])("OPTIONS %s is answered by the gateway with the platform's two wildcards", async (path) => {
+    const r = await raw('OPTIONS', path, {
+      Origin: 'https://flex.twilio.com',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization',
+    });
     expect(r.status).toBe(204);
     expect(r.headers['access-control-allow-origin']).toBe('*');
     expect(r.headers['access-control-allow-headers']).toBe('*');
@@ -73,14 +82,24 @@ describe('what a function sees', () => {
     });
     expect(r.status).toBe(200);
     const seen = JSON.parse(r.text);
-    for (const name of ['host', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via', 'referer', 'x-accel-redirect', 'proxy-authorization', 'connection']) {
+    for (const name of [
+      'host',
+      'x-forwarded-for',
+      'x-forwarded-host',
+      'x-real-ip',
+      'via',
+      'referer',
+      'x-accel-redirect',
+      'proxy-authorization',
+      'connection',
+    ]) {
       expect(seen.headers).not.toHaveProperty(name);
     }
     expect(seen.headers).toMatchObject({ authorization: 'Bearer abc', origin: 'https://flex.twilio.com', 'x-custom': 'kept' });
     expect(seen.params).toEqual({ x: '1' });
   });
 
-  it('DOMAIN_NAME is the gateway\'s host, and the service\'s variables are in context', async () => {
+  it("DOMAIN_NAME is the gateway's host, and the service's variables are in context", async () => {
     const r = await raw('POST', '/echo', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1');
     const seen = JSON.parse(r.text);
     expect(seen.domainName).toBe(new URL(server.url).host);
@@ -91,7 +110,11 @@ describe('what a function sees', () => {
 
 describe('limits', () => {
   // Given as a list, headers go exactly as written: Host, Connection and n others.
-  const many = (n: number): Array<[string, string]> => [['Host', 'x.twil.io'], ['Connection', 'keep-alive'], ...Array.from({ length: n }, (_, i): [string, string] => [`X-H${i}`, 'v'])];
+  const many = (n: number): Array<[string, string]> => [
+    ['Host', 'x.twil.io'],
+    ['Connection', 'keep-alive'],
+    ...Array.from({ length: n }, (_, i): [string, string] => [`X-H${i}`, 'v']),
+  ];
 
   it('90 headers pass; 91 get 431 (Host and Connection count)', async () => {
     expect((await raw('GET', '/echo', many(88))).status).toBe(200);
@@ -122,7 +145,7 @@ describe('limits', () => {
 
 describe('visibility', () => {
   it.each(['/lib/secret', '/lib/secret.private', '/hidden.json', '/hidden.private.json', '/nowhere'])(
-    '%s is a plain 404, never twilio-run\'s answer',
+    "%s is a plain 404, never twilio-run's answer",
     async (path) => {
       for (const method of ['GET', 'POST']) {
         const r = await raw(method, path, method === 'POST' ? { 'Content-Type': 'application/json' } : {}, method === 'POST' ? '{}' : undefined);
@@ -181,7 +204,9 @@ it('listens on 127.0.0.1 only: the gateway and the runtime behind it', () => {
   expect(listening.length).toBeGreaterThan(0);
   for (const l of listening) expect(l).toContain(`127.0.0.1:${port}`);
   const runtimePid = server.platform.runtimePid();
-  const runtime = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`pid=${runtimePid},`));
+  const runtime = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(`pid=${runtimePid},`));
   expect(runtime.length).toBeGreaterThan(0);
   for (const l of runtime) expect(l).toMatch(/\s127\.0\.0\.1:\d+\s/);
 });

@@ -26,8 +26,27 @@ afterAll(async () => {
 });
 
 const account = f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN);
-const names = ['interactionSid', 'InteractionSid', 'channelSid', 'ChannelSid', 'status', 'Status', 'routing', 'Routing', 'limit', 'Limit', '__proto__', 'constructor', 'Token', 'request'];
-const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('KD', 'UO12', '{"status":"closed"}', '[]', 'closed', 'x'.repeat(3000)));
+const names = [
+  'interactionSid',
+  'InteractionSid',
+  'channelSid',
+  'ChannelSid',
+  'status',
+  'Status',
+  'routing',
+  'Routing',
+  'limit',
+  'Limit',
+  '__proto__',
+  'constructor',
+  'Token',
+  'request',
+];
+const text = fc.oneof(
+  fc.string({ maxLength: 60 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.constantFrom('KD', 'UO12', '{"status":"closed"}', '[]', 'closed', 'x'.repeat(3000)),
+);
 
 const query = fc.array(fc.tuple(fc.constantFrom(...names, 'a[b]', 'interactionSid[]', 'routing[status]'), text), { maxLength: 8 });
 const jsonBody = fc.dictionary(fc.constantFrom(...names), fc.anything({ maxDepth: 3 }), { maxKeys: 6 });
@@ -37,19 +56,38 @@ const request = fc.oneof(
   query.map((pairs) => ({
     kind: 'form',
     search: '',
-    init: { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(pairs).toString() } as RequestInit,
+    init: {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(pairs).toString(),
+    } as RequestInit,
   })),
-  jsonBody.map((body) => ({ kind: 'json', search: '', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } as RequestInit })),
+  jsonBody.map((body) => ({
+    kind: 'json',
+    search: '',
+    init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } as RequestInit,
+  })),
   fc.string({ maxLength: 80 }).map((raw) => ({
     kind: 'malformed json',
     search: '',
     init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{${raw}` } as RequestInit,
   })),
-  fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/x-www-form-urlencoded; charset=utf-16'), fc.string({ maxLength: 80 })).map(([type, raw]) => ({
-    kind: 'wrong content type',
-    search: '',
-    init: { method: 'POST', headers: { 'Content-Type': type }, body: raw } as RequestInit,
-  })),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        'application/x-www-form-urlencoded; charset=utf-16',
+      ),
+      fc.string({ maxLength: 80 }),
+    )
+    .map(([type, raw]) => ({
+      kind: 'wrong content type',
+      search: '',
+      init: { method: 'POST', headers: { 'Content-Type': type }, body: raw } as RequestInit,
+    })),
 );
 
 describe.each(['/get-channel', '/list-channels', '/close-channel'])('%s', (path) => {
@@ -71,7 +109,9 @@ describe.each(['/get-channel', '/list-channels', '/close-channel'])('%s', (path)
       { numRuns: 300 },
     );
     // Still serving.
-    const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, { headers: { Authorization: account } });
+    const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, {
+      headers: { Authorization: account },
+    });
     expect(ok.status).toBe(200);
   });
 });
@@ -80,7 +120,8 @@ describe.each([
   ['without credentials', {}],
   ['with valid credentials', { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }],
 ])('bounded before anything reads the parameters, %s', (_name, auth) => {
-  const post = (body: string) => fetch(`${server.url}/close-channel`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body });
+  const post = (body: string) =>
+    fetch(`${server.url}/close-channel`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body });
 
   it('an array nested 5,000 deep: 400 naming the field, never a 500', async () => {
     s.fake.clearRequests();
@@ -120,10 +161,18 @@ describe('the method guard does not trust what a caller can overwrite', () => {
 
   it.each([
     ['a form field named request', 'application/x-www-form-urlencoded', (q: string) => `${q}&request=x`],
-    ['a JSON member named request', 'application/json', () => JSON.stringify({ interactionSid: s.interactionSid, channelSid: s.channelSid, request: { headers: { authorization: 'x' } } })],
+    [
+      'a JSON member named request',
+      'application/json',
+      () => JSON.stringify({ interactionSid: s.interactionSid, channelSid: s.channelSid, request: { headers: { authorization: 'x' } } }),
+    ],
   ])('%s is refused too', async (_name, type, body) => {
     s.fake.clearRequests();
-    const r = await fetch(`${server.url}/close-channel`, { method: 'POST', headers: { 'Content-Type': type, Authorization: account }, body: body(query()) });
+    const r = await fetch(`${server.url}/close-channel`, {
+      method: 'POST',
+      headers: { 'Content-Type': type, Authorization: account },
+      body: body(query()),
+    });
     expect(r.status).toBe(400);
     expect(s.fake.requests).toHaveLength(0);
   });
@@ -155,6 +204,8 @@ it('a body far beyond any valid request is refused with 413, and the server keep
   expect(await huge.text()).not.toMatch(/\n\s+at /);
   expect(s.fake.requests).toHaveLength(0);
 
-  const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, { headers: { Authorization: account } });
+  const ok = await fetch(`${server.url}/get-channel?interactionSid=${s.interactionSid}&channelSid=${s.channelSid}`, {
+    headers: { Authorization: account },
+  });
   expect(ok.status).toBe(200);
 });

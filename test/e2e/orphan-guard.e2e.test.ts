@@ -16,7 +16,12 @@ let server: Running;
 
 beforeAll(async () => {
   s = await startSeededFake();
-  server = await startFunctions({ ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, TWILIO_API_BASE_URL: s.baseUrl, TWILIO_IAM_BASE_URL: s.baseUrl });
+  server = await startFunctions({
+    ACCOUNT_SID: f.ACCOUNT_SID,
+    AUTH_TOKEN: f.AUTH_TOKEN,
+    TWILIO_API_BASE_URL: s.baseUrl,
+    TWILIO_IAM_BASE_URL: s.baseUrl,
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -67,15 +72,18 @@ const closes = () => s.fake.apiRequests().filter((q) => q.method === 'POST');
 
 beforeEach(() => s.fake.clearRequests());
 
-it.each(['task.canceled', 'workflow.timeout'])('%s of a conversation task whose channel is open with nobody on it: closed, tasks completed', async (eventType) => {
-  const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [] }]);
-  const r = await deliver(taskRouterEvent(eventType, attributesOf(interactionSid, channelSids[0]!)));
-  expect(r.status).toBe(200);
-  expect(r.body).toMatchObject({ action: 'closed', interactionSid, channelSid: channelSids[0], channel: { status: 'closed' } });
-  expect(closes()).toHaveLength(1);
-  expect(closes()[0]!.body).toEqual({ Status: 'closed', Routing: '{"status":"closed"}' });
-  expect(s.fake.channels.get(channelSids[0]!)!.status).toBe('closed');
-});
+it.each(['task.canceled', 'workflow.timeout'])(
+  '%s of a conversation task whose channel is open with nobody on it: closed, tasks completed',
+  async (eventType) => {
+    const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [] }]);
+    const r = await deliver(taskRouterEvent(eventType, attributesOf(interactionSid, channelSids[0]!)));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ action: 'closed', interactionSid, channelSid: channelSids[0], channel: { status: 'closed' } });
+    expect(closes()).toHaveLength(1);
+    expect(closes()[0]!.body).toEqual({ Status: 'closed', Routing: '{"status":"closed"}' });
+    expect(s.fake.channels.get(channelSids[0]!)!.status).toBe('closed');
+  },
+);
 
 it('the same event delivered again: 200, nothing changed (idempotent)', async () => {
   const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [] }]);
@@ -87,7 +95,12 @@ it('the same event delivered again: 200, nothing changed (idempotent)', async ()
 });
 
 it.each([
-  ['a channel an agent is still on', () => s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]), 'task.canceled', 'an agent is still on the channel'],
+  [
+    'a channel an agent is still on',
+    () => s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]),
+    'task.canceled',
+    'an agent is still on the channel',
+  ],
   ['a channel already closed', () => s.fake.addInteraction([{ status: 'closed' }]), 'task.canceled', 'the channel is closed, not open'],
   ['another event (task.created)', () => s.fake.addInteraction([{ workers: [] }]), 'task.created', 'task.created is not one of ORPHAN_GUARD_EVENTS'],
 ])('%s: 200, left alone, and the answer says why', async (_name, make, eventType, reason) => {
@@ -116,7 +129,10 @@ it('unsigned: the gateway refuses it (400) and the function never runs', async (
 });
 
 it('logs each decision, with no secret', () => {
-  const lines = server.output.join('').split('\n').filter((l) => l.includes('"orphan guard"'));
+  const lines = server.output
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"orphan guard"'));
   expect(lines.length).toBeGreaterThan(3);
   expect(lines.some((l) => l.includes('"action":"closed"'))).toBe(true);
   for (const secret of f.SECRETS) expect(lines.join('\n')).not.toContain(secret);

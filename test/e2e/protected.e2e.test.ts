@@ -41,14 +41,20 @@ async function post(path: string, params: Record<string, string>, options: { sig
 
 const basic = { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) };
 
-it.each(['/studio/get-channel', '/studio/list-channels', '/studio/close-channel'])('%s: unsigned, or signed for other parameters, is refused by the gateway (400); nothing reaches Twilio', async (path) => {
-  const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
-  expect((await post(path, params, { sign: false })).status).toBe(400);
-  expect((await post(path, params, { sign: false, headers: basic })).status).toBe(400);
-  const wrong = twilio.getExpectedTwilioSignature(f.AUTH_TOKEN, `https://${new URL(server.url).host}${path}`, { ...params, channelSid: s.otherChannelSid });
-  expect((await post(path, params, { sign: false, headers: { 'X-Twilio-Signature': wrong } })).status).toBe(400);
-  expect(s.fake.requests).toHaveLength(0);
-});
+it.each(['/studio/get-channel', '/studio/list-channels', '/studio/close-channel'])(
+  '%s: unsigned, or signed for other parameters, is refused by the gateway (400); nothing reaches Twilio',
+  async (path) => {
+    const params = { interactionSid: s.interactionSid, channelSid: s.channelSid };
+    expect((await post(path, params, { sign: false })).status).toBe(400);
+    expect((await post(path, params, { sign: false, headers: basic })).status).toBe(400);
+    const wrong = twilio.getExpectedTwilioSignature(f.AUTH_TOKEN, `https://${new URL(server.url).host}${path}`, {
+      ...params,
+      channelSid: s.otherChannelSid,
+    });
+    expect((await post(path, params, { sign: false, headers: { 'X-Twilio-Signature': wrong } })).status).toBe(400);
+    expect(s.fake.requests).toHaveLength(0);
+  },
+);
 
 it('get and list: signed, they answer exactly what the public functions answer', async () => {
   const get = { interactionSid: s.interactionSid, channelSid: s.channelSid };

@@ -37,7 +37,12 @@ interface Started {
 
 /** Start `command` with `env` in its own process group, collecting what it prints. */
 function launch(command: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NO_WATCH: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, NO_WATCH: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -95,7 +100,10 @@ it('sandbox: the banner names only the public endpoints, and its curl commands w
     await until('the sandbox banner', started, (o) => o.includes('Serving at'));
     const output = started.output();
     expect(output).toContain('OFFLINE SANDBOX');
-    const endpoints = output.split('\n').filter((l) => l.startsWith(`   http://127.0.0.1:${port}/`)).map((l) => l.trim());
+    const endpoints = output
+      .split('\n')
+      .filter((l) => l.startsWith(`   http://127.0.0.1:${port}/`))
+      .map((l) => l.trim());
     expect(endpoints).toEqual(['get-channel', 'list-channels', 'close-channel', 'openapi.json'].map((p) => `http://127.0.0.1:${port}/${p}`));
     expect(output).not.toMatch(/\/lib\//);
 
@@ -124,7 +132,9 @@ it('sandbox: the banner names only the public endpoints, and its curl commands w
     expect(output).toContain(`http://127.0.0.1:${port}/demo/`);
     const demo = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{content_type}', `http://127.0.0.1:${port}/demo/`]);
     expect(demo.stdout).toBe('200 text/html; charset=utf-8');
-    const ss = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`:${port} `));
+    const ss = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`:${port} `));
     expect(ss.length).toBeGreaterThan(0);
     for (const l of ss) expect(l).toContain(`127.0.0.1:${port} `);
   } finally {
@@ -135,14 +145,18 @@ it('sandbox: the banner names only the public endpoints, and its curl commands w
 it('with a real account: says so, prints an example request without the secret, and leaves no file holding the auth token', async () => {
   const s = await startSeededFake();
   const port = await freePort();
-  const env = envFile(`ACCOUNT_SID=${f.ACCOUNT_SID}\nAUTH_TOKEN=${f.AUTH_TOKEN}\nTWILIO_API_BASE_URL=${s.baseUrl}\nTWILIO_IAM_BASE_URL=${s.baseUrl}\n`);
+  const env = envFile(
+    `ACCOUNT_SID=${f.ACCOUNT_SID}\nAUTH_TOKEN=${f.AUTH_TOKEN}\nTWILIO_API_BASE_URL=${s.baseUrl}\nTWILIO_IAM_BASE_URL=${s.baseUrl}\n`,
+  );
   const tmp = mkdtempSync(join(scratch, 'tmp-'));
   const started = launch(process.execPath, [START], { ENV_FILE: env, PORT: String(port), TMPDIR: tmp });
   try {
     await until('the account banner', started, (o) => o.includes('Serving at'));
     expect(started.output()).toContain(`Using your Twilio account ${f.ACCOUNT_SID}`);
     expect(started.output()).toContain(`curl -s -u "$ACCOUNT_SID:$AUTH_TOKEN" "http://127.0.0.1:${port}/list-channels?interactionSid=KD..."`);
-    const r = await fetch(`http://127.0.0.1:${port}/list-channels?interactionSid=${s.interactionSid}`, { headers: { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) } });
+    const r = await fetch(`http://127.0.0.1:${port}/list-channels?interactionSid=${s.interactionSid}`, {
+      headers: { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) },
+    });
     expect(r.status).toBe(200);
   } finally {
     started.child.kill('SIGTERM');
@@ -154,7 +168,12 @@ it('with a real account: says so, prints an example request without the secret, 
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
   expect(files(tmp)).toEqual([]);
-  const projectFiles = execFileSync('git', ['ls-files', '--others', '--exclude-standard', '--cached', '--', '.', ':!node_modules'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const projectFiles = execFileSync('git', ['ls-files', '--others', '--exclude-standard', '--cached', '--', '.', ':!node_modules'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
   for (const file of projectFiles) {
     try {
       expect(readFileSync(join(ROOT, file), 'utf8')).not.toContain(f.AUTH_TOKEN);
@@ -202,7 +221,12 @@ it('a busy port is a one-line error, never a prompt', async () => {
 describe('settings that cannot work stop it, naming the key', () => {
   function startWith(env: Record<string, string>): { code: number; output: string } {
     try {
-      const output = execFileSync(process.execPath, [START], { cwd: ROOT, env: { ...process.env, NO_WATCH: '1', ...env }, encoding: 'utf8', timeout: 20_000 });
+      const output = execFileSync(process.execPath, [START], {
+        cwd: ROOT,
+        env: { ...process.env, NO_WATCH: '1', ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       return { code: 0, output };
     } catch (err) {
       return { code: (err as { status: number }).status, output: String((err as { stdout?: string }).stdout) };
@@ -241,4 +265,3 @@ describe('settings that cannot work stop it, naming the key', () => {
     expect(output).toContain('ALLOWED_ORIGINS');
   });
 });
-

@@ -33,7 +33,10 @@ beforeAll(async () => {
   prisms = await Promise.all([startPrism('twilio_serverless_v1.json', serverlessUrl), startPrism('twilio_studio_v2.json', studioUrl)]);
   dir = mkdtempSync(join(tmpdir(), 'fic-studio-'));
   writeFileSync(join(dir, '.env'), `ACCOUNT_SID=${f.ACCOUNT_SID}\nAUTH_TOKEN=${f.AUTH_TOKEN}\n`);
-  env = { ...process.env, ENV_FILE: join(dir, '.env'), TWILIO_SERVERLESS_BASE_URL: prisms[0]!.url, TWILIO_STUDIO_BASE_URL: prisms[1]!.url } as Record<string, string>;
+  env = { ...process.env, ENV_FILE: join(dir, '.env'), TWILIO_SERVERLESS_BASE_URL: prisms[0]!.url, TWILIO_STUDIO_BASE_URL: prisms[1]!.url } as Record<
+    string,
+    string
+  >;
 });
 
 afterAll(async () => {
@@ -71,7 +74,8 @@ it('builds a valid Run Function flow from the deploy, validates it with Twilio, 
   });
   expect(widget.transitions.map((t: any) => t.event).sort()).toEqual(['fail', 'success']);
   const text = JSON.stringify(flow.definition);
-  for (const read of ['parsed.channel.status', 'parsed.taskStatus', 'status_code', 'parsed.error.code']) expect(text).toContain(`widgets.close_channel.${read}`);
+  for (const read of ['parsed.channel.status', 'parsed.taskStatus', 'status_code', 'parsed.error.code'])
+    expect(text).toContain(`widgets.close_channel.${read}`);
   // Every request went through Prism on Twilio's description without a violation.
   expect(prisms.map((p) => p.output.join('')).join('')).not.toMatch(/violation|422 Unprocessable/i);
   expect(r.output).not.toContain(f.AUTH_TOKEN);

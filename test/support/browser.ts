@@ -26,10 +26,14 @@ export function spkiHash(certPem: string): string {
  * an ES module only, so it is asked in a child process rather than loaded into jest's CommonJS.
  */
 function packagedChromium(): string {
-  return execFileSync(process.execPath, ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; process.stdout.write(await c.executablePath());"], {
-    encoding: 'utf8',
-    cwd: ROOT,
-  });
+  return execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; process.stdout.write(await c.executablePath());"],
+    {
+      encoding: 'utf8',
+      cwd: ROOT,
+    },
+  );
 }
 
 export async function launchBrowser(options: { hosts?: string[]; certPem?: string } = {}): Promise<Browser> {

@@ -104,10 +104,20 @@ export class FakeServerless {
   }
 
   /** A service as `npm run deploy` leaves it: one environment, these functions (by path). */
-  seedDeployed(serviceName: string, environment: string, functionPaths: string[]): { serviceSid: string; environmentSid: string; domain: string; functionSids: Record<string, string> } {
+  seedDeployed(
+    serviceName: string,
+    environment: string,
+    functionPaths: string[],
+  ): { serviceSid: string; environmentSid: string; domain: string; functionSids: Record<string, string> } {
     const service = { sid: sid('ZS'), unique_name: serviceName, include_credentials: true };
     this.services.push(service);
-    const env = { sid: sid('ZE'), service_sid: service.sid, unique_name: `${environment}-environment`, domain_suffix: environment, domain_name: `${serviceName}-1234-${environment}.twil.io` };
+    const env = {
+      sid: sid('ZE'),
+      service_sid: service.sid,
+      unique_name: `${environment}-environment`,
+      domain_suffix: environment,
+      domain_name: `${serviceName}-1234-${environment}.twil.io`,
+    };
     this.environments.push(env);
     const functionSids: Record<string, string> = {};
     for (const path of functionPaths) {
@@ -184,7 +194,8 @@ export class FakeServerless {
       if (method === 'GET') return this.page(res, 'services', this.services);
       const f = (await form()) as URLSearchParams;
       const name = f.get('UniqueName') ?? '';
-      if (this.services.some((s) => s.unique_name === name)) return this.send(res, 409, { code: 54301, message: 'Unique name already exists', status: 409 });
+      if (this.services.some((s) => s.unique_name === name))
+        return this.send(res, 409, { code: 54301, message: 'Unique name already exists', status: 409 });
       const service = { sid: sid('ZS'), unique_name: name, include_credentials: f.get('IncludeCredentials') === 'true' };
       this.services.push(service);
       return this.send(res, 201, service);
@@ -194,7 +205,12 @@ export class FakeServerless {
     if (sub === undefined) return this.send(res, 200, service);
 
     if (sub === 'Environments' && subSid === undefined) {
-      if (method === 'GET') return this.page(res, 'environments', this.environments.filter((e) => e.service_sid === serviceSid));
+      if (method === 'GET')
+        return this.page(
+          res,
+          'environments',
+          this.environments.filter((e) => e.service_sid === serviceSid),
+        );
       const f = (await form()) as URLSearchParams;
       const suffix = f.get('DomainSuffix');
       const environment = {
@@ -212,7 +228,12 @@ export class FakeServerless {
       if (environment === undefined) return this.send(res, 404, { code: 20404, message: 'not found', status: 404 });
       if (sub2 === undefined) return this.send(res, 200, environment);
       if (sub2 === 'Variables') {
-        if (method === 'GET' && sub2Sid === undefined) return this.page(res, 'variables', this.variables.filter((v) => v.environment_sid === subSid));
+        if (method === 'GET' && sub2Sid === undefined)
+          return this.page(
+            res,
+            'variables',
+            this.variables.filter((v) => v.environment_sid === subSid),
+          );
         if (method === 'DELETE') {
           const at = this.variables.findIndex((v) => v.sid === sub2Sid);
           if (at < 0) return this.send(res, 404, { code: 20404, message: 'not found', status: 404 });
@@ -244,7 +265,12 @@ export class FakeServerless {
       const kind = sub === 'Functions' ? 'function' : 'asset';
       const key = sub === 'Functions' ? 'functions' : 'assets';
       if (subSid === undefined) {
-        if (method === 'GET') return this.page(res, key, this.resources.filter((r) => r.service_sid === serviceSid && r.kind === kind));
+        if (method === 'GET')
+          return this.page(
+            res,
+            key,
+            this.resources.filter((r) => r.service_sid === serviceSid && r.kind === kind),
+          );
         const f = (await form()) as URLSearchParams;
         const resource = { sid: sid('ZH'), service_sid: serviceSid, kind, friendly_name: f.get('FriendlyName') ?? '' } as const;
         this.resources.push({ ...resource });

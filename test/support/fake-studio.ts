@@ -66,17 +66,32 @@ export class FakeStudio {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     this.calls.push({ method: req.method ?? 'GET', path, form });
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return this.send(res, 401, { code: 20003, message: 'Authenticate', status: 401, more_info: 'https://www.twilio.com/docs/errors/20003' });
+    if (req.headers.authorization !== expected)
+      return this.send(res, 401, { code: 20003, message: 'Authenticate', status: 401, more_info: 'https://www.twilio.com/docs/errors/20003' });
 
     if (path === '/v2/Flows' && req.method === 'GET') {
       return this.send(res, 200, {
         flows: this.flows.map((f) => this.json(f)),
-        meta: { first_page_url: 'https://studio.twilio.com/v2/Flows?PageSize=50&Page=0', key: 'flows', next_page_url: null, page: 0, page_size: 50, previous_page_url: null, url: 'https://studio.twilio.com/v2/Flows?PageSize=50&Page=0' },
+        meta: {
+          first_page_url: 'https://studio.twilio.com/v2/Flows?PageSize=50&Page=0',
+          key: 'flows',
+          next_page_url: null,
+          page: 0,
+          page_size: 50,
+          previous_page_url: null,
+          url: 'https://studio.twilio.com/v2/Flows?PageSize=50&Page=0',
+        },
       });
     }
     if (path === '/v2/Flows/Validate' && req.method === 'POST') return this.send(res, 200, { valid: true });
     if (path === '/v2/Flows' && req.method === 'POST') {
-      const flow: FlowState = { sid: `FW${(++this.counter).toString(16).padStart(32, '0')}`, friendly_name: form.FriendlyName ?? '', status: form.Status ?? 'draft', definition: JSON.parse(form.Definition ?? '{}'), revision: 1 };
+      const flow: FlowState = {
+        sid: `FW${(++this.counter).toString(16).padStart(32, '0')}`,
+        friendly_name: form.FriendlyName ?? '',
+        status: form.Status ?? 'draft',
+        definition: JSON.parse(form.Definition ?? '{}'),
+        revision: 1,
+      };
       this.flows.push(flow);
       return this.send(res, 201, this.json(flow));
     }

@@ -18,10 +18,7 @@ export async function startSeededFake(options: { apiKey?: boolean } = {}): Promi
     authToken: f.AUTH_TOKEN,
     ...(options.apiKey ? { apiKey: f.API_KEY, apiSecret: f.API_SECRET } : {}),
   });
-  const { interactionSid, channelSids } = fake.addInteraction([
-    { type: 'chat', workers: [f.AGENT_WORKER] },
-    { type: 'sms' },
-  ]);
+  const { interactionSid, channelSids } = fake.addInteraction([{ type: 'chat', workers: [f.AGENT_WORKER] }, { type: 'sms' }]);
   fake.addToken(f.AGENT_TOKEN, { identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER });
   fake.addToken(f.SUPERVISOR_TOKEN, { identity: 'sam', roles: ['supervisor'], workerSid: f.SUPERVISOR_WORKER });
   fake.addToken(f.OUTSIDER_TOKEN, { identity: 'oscar', roles: ['agent'], workerSid: f.OUTSIDER_WORKER });

@@ -29,9 +29,14 @@ export interface Call {
 export async function invoke(handler: Handler, env: Record<string, string>, call: Call): Promise<FakeResponse & { json: any }> {
   const headers: Record<string, string> = { ...(call.headers ?? {}) };
   if ((call.method ?? 'POST') === 'POST') headers['content-type'] ??= 'application/x-www-form-urlencoded';
-  const context = { ...env, DOMAIN_NAME: 'functions.example.twil.io', PATH: call.path, getTwilioClient: () => {
-    throw new Error('the service builds its own client');
-  } };
+  const context = {
+    ...env,
+    DOMAIN_NAME: 'functions.example.twil.io',
+    PATH: call.path,
+    getTwilioClient: () => {
+      throw new Error('the service builds its own client');
+    },
+  };
   const event = { ...(call.params ?? {}), request: { headers, cookies: {} } };
   return new Promise((resolve, reject) => {
     const done = (err: unknown, response?: unknown) => {

@@ -17,5 +17,8 @@ export function expectDeclared(path: string, method: 'get' | 'post', status: num
   if (!response) throw new Error(`${method.toUpperCase()} ${path} does not declare ${status}`);
   const at = `openapi#/${pointer('paths', path, method, 'responses', String(status), 'content', 'application/json', 'schema')}`;
   const validate = ajv.getSchema(at) ?? ajv.compile({ $ref: at });
-  if (!validate(body)) throw new Error(`${method.toUpperCase()} ${path} ${status} does not match what it declares: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+  if (!validate(body))
+    throw new Error(
+      `${method.toUpperCase()} ${path} ${status} does not match what it declares: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+    );
 }

@@ -21,7 +21,16 @@ afterEach(async () => {
 const keyChecks = () => s.fake.requests.filter((r) => r.path.endsWith('/Queues.json'));
 
 const validator = (options: Partial<ConstructorParameters<typeof ApiKeyValidator>[0]> = {}) =>
-  new ApiKeyValidator({ accountSid: f.ACCOUNT_SID, baseUrl: s.baseUrl, timeoutMs: 1000, fallbackDeadlineMs: 2000, maxTtlMs: 60_000, cacheSize: 10, maxConcurrent: 5, ...options });
+  new ApiKeyValidator({
+    accountSid: f.ACCOUNT_SID,
+    baseUrl: s.baseUrl,
+    timeoutMs: 1000,
+    fallbackDeadlineMs: 2000,
+    maxTtlMs: 60_000,
+    cacheSize: 10,
+    maxConcurrent: 5,
+    ...options,
+  });
 
 it('what may be an API key: SK and 32 hex digits, with a secret of exactly 32 letters and digits', () => {
   expect(mayBeApiKey(f.CALLER_KEY, f.CALLER_SECRET)).toBe(true);
@@ -46,7 +55,12 @@ it('a live key: one read of the account with the key, then cached', async () => 
   expect(await v.validate(f.CALLER_KEY, f.CALLER_SECRET)).toBe(true);
   expect(await v.validate(f.CALLER_KEY, f.CALLER_SECRET)).toBe(true);
   expect(keyChecks()).toEqual([
-    expect.objectContaining({ method: 'GET', path: `/2010-04-01/Accounts/${f.ACCOUNT_SID}/Queues.json`, query: { PageSize: '1' }, basicUser: f.CALLER_KEY }),
+    expect.objectContaining({
+      method: 'GET',
+      path: `/2010-04-01/Accounts/${f.ACCOUNT_SID}/Queues.json`,
+      query: { PageSize: '1' },
+      basicUser: f.CALLER_KEY,
+    }),
   ]);
 });
 
@@ -60,13 +74,17 @@ it('a key Twilio refuses (401), or an account it cannot see (403, 404), is not v
 
 it.each([300, 500])('any other answer (HTTP %i) means the key could not be checked', async (status) => {
   s.fake.inject({ kind: 'status', status }, () => true, 10);
-  const err = await validator().validate(f.CALLER_KEY, f.CALLER_SECRET).catch((e: unknown) => e);
+  const err = await validator()
+    .validate(f.CALLER_KEY, f.CALLER_SECRET)
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamError);
   expect((err as Error).message).toBe(`the Twilio REST API answered HTTP ${status} while checking an API key`);
 });
 
 it('Twilio unreachable: says which service', async () => {
-  const err = await validator({ baseUrl: `http://127.0.0.1:${f.REFUSED_PORT}` }).validate(f.CALLER_KEY, f.CALLER_SECRET).catch((e: unknown) => e);
+  const err = await validator({ baseUrl: `http://127.0.0.1:${f.REFUSED_PORT}` })
+    .validate(f.CALLER_KEY, f.CALLER_SECRET)
+    .catch((e: unknown) => e);
   expect((err as Error).message).toBe('could not reach the Twilio REST API (ECONNREFUSED)');
 });
 

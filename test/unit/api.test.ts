@@ -32,12 +32,21 @@ it('get-channel, list-channels and close-channel answer exactly their response s
   exactly(answers.GetChannelResponse, got.json);
   expect(Object.keys(got.json.channel).sort()).toEqual(['errorCode', 'errorMessage', 'interactionSid', 'links', 'sid', 'status', 'type', 'url']);
   expect(Object.keys(got.json.channel.links).sort()).toEqual(['invites', 'participants', 'transfers']);
-  const listed = await invoke(listChannels, env, { path: '/list-channels', method: 'GET', params: { interactionSid: s.interactionSid }, headers: asAgent });
+  const listed = await invoke(listChannels, env, {
+    path: '/list-channels',
+    method: 'GET',
+    params: { interactionSid: s.interactionSid },
+    headers: asAgent,
+  });
   exactly(answers.ListChannelsResponse, listed.json);
   const closed = await invoke(closeChannel, env, { path: '/close-channel', params: { ...params, routing: '{"status":"closed"}' }, headers: asAgent });
   exactly(answers.CloseChannelResponse, closed.json);
   expect(closed.json.taskStatus).toBe('completed');
-  const wrapping = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.otherChannelSid }, headers: { Authorization: `Bearer ${f.SUPERVISOR_TOKEN}` } });
+  const wrapping = await invoke(closeChannel, env, {
+    path: '/close-channel',
+    params: { interactionSid: s.interactionSid, channelSid: s.otherChannelSid },
+    headers: { Authorization: `Bearer ${f.SUPERVISOR_TOKEN}` },
+  });
   exactly(answers.CloseChannelResponse, wrapping.json);
   expect(wrapping.json).toMatchObject({ routing: null, taskStatus: 'wrapping' });
 });

@@ -225,7 +225,7 @@ describe('a signed request means exactly what was signed', () => {
     expect(r.json.error.details[0].field).toBe(extra);
   });
 
-  it('PascalCase aliases are this function\'s own parameters', async () => {
+  it("PascalCase aliases are this function's own parameters", async () => {
     const params = { InteractionSid: s.interactionSid, ChannelSid: s.channelSid, Status: 'closed' };
     expect((await close(params, sign('/close-channel', params))).statusCode).toBe(200);
   });
@@ -249,7 +249,12 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
     expect((await get(key)).statusCode).toBe(200);
     expect((await get(key)).statusCode).toBe(200);
     expect(queueChecks()).toHaveLength(1);
-    expect(queueChecks()[0]).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${f.ACCOUNT_SID}/Queues.json`, basicUser: f.CALLER_KEY, query: { PageSize: '1' } });
+    expect(queueChecks()[0]).toMatchObject({
+      method: 'GET',
+      path: `/2010-04-01/Accounts/${f.ACCOUNT_SID}/Queues.json`,
+      basicUser: f.CALLER_KEY,
+      query: { PageSize: '1' },
+    });
     expect(s.fake.iamRequests()).toHaveLength(0);
   });
 
@@ -286,7 +291,11 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
   });
 
   it('a key caller acts as the account: it may close any channel', async () => {
-    const r = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: key });
+    const r = await invoke(closeChannel, env, {
+      path: '/close-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: key,
+    });
     expect(r.statusCode).toBe(200);
   });
 });
@@ -319,7 +328,14 @@ describe('what IAM answers', () => {
   const iam = (q: { path: string }) => q.path.endsWith('/validate');
 
   it('valid: true with an expiration already past is not valid', async () => {
-    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true, expiration: new Date(Date.now() - 1000).toISOString(), identity: 'x', roles: ['agent'], worker_sid: f.AGENT_WORKER } }, iam);
+    s.fake.inject(
+      {
+        kind: 'answer',
+        status: 200,
+        body: { valid: true, expiration: new Date(Date.now() - 1000).toISOString(), identity: 'x', roles: ['agent'], worker_sid: f.AGENT_WORKER },
+      },
+      iam,
+    );
     expect((await get({ authorization: `Bearer ${f.AGENT_TOKEN}` })).statusCode).toBe(401);
     expect(s.fake.apiRequests()).toHaveLength(0);
   });
@@ -387,7 +403,6 @@ describe('helpers', () => {
 });
 
 describe('constant-time comparison of account credentials', () => {
-   
   const crypto = require('node:crypto') as typeof import('node:crypto');
 
   it.each([
@@ -397,9 +412,12 @@ describe('constant-time comparison of account credentials', () => {
     ['a short password', f.basic(f.ACCOUNT_SID, 'x')],
   ])('%s credentials cost exactly one fixed-length timingSafeEqual', async (_name, authorization) => {
     const spy = jest.spyOn(crypto, 'timingSafeEqual');
-    await authenticate({ headers: { authorization }, params: {}, path: '/get-channel' }, {
-      ...(await import('../../src/config')).loadConfig(settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any),
-    }).catch(() => undefined);
+    await authenticate(
+      { headers: { authorization }, params: {}, path: '/get-channel' },
+      {
+        ...(await import('../../src/config')).loadConfig(settings(s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any),
+      },
+    ).catch(() => undefined);
     expect(spy).toHaveBeenCalledTimes(1);
     const [a, b] = spy.mock.calls[0]! as unknown as [Buffer, Buffer];
     expect(a.length).toBe(32);
@@ -457,7 +475,10 @@ describe('reading credentials, exactly', () => {
     s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET);
     const req = (headers: Record<string, string>) => ({ headers, params: {}, path: '/get-channel' });
     expect(await authenticate(req({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }), config)).toEqual({ kind: 'account-credentials' });
-    expect(await authenticate(req({ authorization: f.basic(f.CALLER_KEY, f.CALLER_SECRET) }), config)).toEqual({ kind: 'api-key', sid: f.CALLER_KEY });
+    expect(await authenticate(req({ authorization: f.basic(f.CALLER_KEY, f.CALLER_SECRET) }), config)).toEqual({
+      kind: 'api-key',
+      sid: f.CALLER_KEY,
+    });
   });
 
   it('with no auth token configured, account credentials and signatures never pass (not even "undefined")', async () => {

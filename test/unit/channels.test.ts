@@ -24,7 +24,17 @@ const base = { sid: `UO${'1'.repeat(32)}`, interactionSid: `KD${'2'.repeat(32)}`
 
 describe('normalizeChannel', () => {
   it('keeps what Twilio says, and says null for what it does not', () => {
-    expect(normalizeChannel({ ...base, type: 'sms', status: 'failed', errorCode: 45000, errorMessage: 'boom', url: 'u', links: { participants: 'p', invites: 5 } })).toEqual({
+    expect(
+      normalizeChannel({
+        ...base,
+        type: 'sms',
+        status: 'failed',
+        errorCode: 45000,
+        errorMessage: 'boom',
+        url: 'u',
+        links: { participants: 'p', invites: 5 },
+      }),
+    ).toEqual({
       ...base,
       type: 'sms',
       status: 'failed',
@@ -33,11 +43,21 @@ describe('normalizeChannel', () => {
       url: 'u',
       links: { participants: 'p', invites: null, transfers: null },
     });
-    expect(normalizeChannel({ ...base, links: null })).toEqual({ ...base, type: null, status: null, errorCode: null, errorMessage: null, url: null, links: { participants: null, invites: null, transfers: null } });
+    expect(normalizeChannel({ ...base, links: null })).toEqual({
+      ...base,
+      type: null,
+      status: null,
+      errorCode: null,
+      errorMessage: null,
+      url: null,
+      links: { participants: null, invites: null, transfers: null },
+    });
   });
 
   it('a channel it cannot read is an upstream error', () => {
-    expect(() => normalizeChannel({ interactionSid: base.interactionSid })).toThrow(new UpstreamError('Twilio answered with a channel we could not read'));
+    expect(() => normalizeChannel({ interactionSid: base.interactionSid })).toThrow(
+      new UpstreamError('Twilio answered with a channel we could not read'),
+    );
   });
 });
 
@@ -45,7 +65,9 @@ describe('names in "not found"', () => {
   it('a channel, an interaction, the participants of a channel', async () => {
     const unknown = { interactionSid: f.KD_UNKNOWN, channelSid: f.UO_UNKNOWN };
     await expect(getChannel(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
-    await expect(listChannels(client(), { interactionSid: f.KD_UNKNOWN, limit: 5 })).rejects.toThrow(new NotFoundError('the interaction was not found'));
+    await expect(listChannels(client(), { interactionSid: f.KD_UNKNOWN, limit: 5 })).rejects.toThrow(
+      new NotFoundError('the interaction was not found'),
+    );
     await expect(channelWorkers(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
     await expect(closeChannel(client(), { ...unknown, status: 'closed' })).rejects.toThrow(new NotFoundError('the channel was not found'));
   });
@@ -56,7 +78,13 @@ describe('channelWorkers', () => {
     participants,
     meta: { page: 0, page_size: 1000, first_page_url: 'x', previous_page_url: null, url: 'x', next_page_url: null, key: 'participants' },
   });
-  const participant = (fields: Record<string, unknown>) => ({ sid: `UT${'3'.repeat(32)}`, interaction_sid: base.interactionSid, channel_sid: base.sid, url: 'x', ...fields });
+  const participant = (fields: Record<string, unknown>) => ({
+    sid: `UT${'3'.repeat(32)}`,
+    interaction_sid: base.interactionSid,
+    channel_sid: base.sid,
+    url: 'x',
+    ...fields,
+  });
 
   it('reads worker_sid or workerSid, counts agents with neither, skips what it cannot read, and asks for one page of 1000', async () => {
     s.fake.inject(
@@ -75,7 +103,10 @@ describe('channelWorkers', () => {
       (q) => q.path.endsWith('/Participants'),
       1,
     );
-    expect(await channelWorkers(client(), { interactionSid: s.interactionSid, channelSid: s.channelSid })).toEqual({ workerSids: ['WK1', 'WK2'], agentsWithoutWorker: 2 });
+    expect(await channelWorkers(client(), { interactionSid: s.interactionSid, channelSid: s.channelSid })).toEqual({
+      workerSids: ['WK1', 'WK2'],
+      agentsWithoutWorker: 2,
+    });
     expect(s.fake.apiRequests().find((q) => q.path.endsWith('/Participants'))?.query).toMatchObject({ PageSize: '1000' });
   });
 });

@@ -54,13 +54,21 @@ it('POSTs a form (a CORS simple request: no header of its own) with the current 
   expect(init!.method).toBe('POST');
   expect(init!.headers).toBeUndefined();
   expect(init!.body).toBeInstanceOf(URLSearchParams);
-  expect(Object.fromEntries(init!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, Token: 'renewed' });
+  expect(Object.fromEntries(init!.body as URLSearchParams)).toEqual({
+    interactionSid: channel.interactionSid,
+    channelSid: channel.sid,
+    Token: 'renewed',
+  });
   // What fetch then sends: a safelisted Content-Type.
-  expect(new Request('https://x/', { method: 'POST', body: init!.body }).headers.get('content-type')).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+  expect(new Request('https://x/', { method: 'POST', body: init!.body }).headers.get('content-type')).toBe(
+    'application/x-www-form-urlencoded;charset=UTF-8',
+  );
 });
 
 it('sends routing as its JSON string, and an async token provider is awaited', async () => {
-  const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) => reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }));
+  const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) =>
+    reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }),
+  );
   const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: async () => 'async-token', fetch: fetchMock as never });
   await client.closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, status: 'inactive', routing: { status: 'closed' } });
   expect(Object.fromEntries(fetchMock.mock.calls[0]![1]!.body as URLSearchParams)).toEqual({
@@ -76,12 +84,23 @@ describe('with a Flex task', () => {
   const task = { attributes: { flexInteractionSid: channel.interactionSid, flexInteractionChannelSid: channel.sid, conversationSid: 'CH1' } };
 
   it('closeChannel(task, { complete: true }) closes its channel and completes the task', async () => {
-    const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) => reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }));
+    const fetchMock = jest.fn(async (_url: string, _init?: RequestInit) =>
+      reply(200, { channel, routing: { status: 'closed' }, taskStatus: 'completed' }),
+    );
     const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock as never });
     await client.closeChannel(task, { complete: true });
-    expect(Object.fromEntries(fetchMock.mock.calls[0]![1]!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, routing: '{"status":"closed"}', Token: 't' });
+    expect(Object.fromEntries(fetchMock.mock.calls[0]![1]!.body as URLSearchParams)).toEqual({
+      interactionSid: channel.interactionSid,
+      channelSid: channel.sid,
+      routing: '{"status":"closed"}',
+      Token: 't',
+    });
     await client.closeChannel(task);
-    expect(Object.fromEntries(fetchMock.mock.calls[1]![1]!.body as URLSearchParams)).toEqual({ interactionSid: channel.interactionSid, channelSid: channel.sid, Token: 't' });
+    expect(Object.fromEntries(fetchMock.mock.calls[1]![1]!.body as URLSearchParams)).toEqual({
+      interactionSid: channel.interactionSid,
+      channelSid: channel.sid,
+      Token: 't',
+    });
     await client.getChannel(task);
     expect(fetchMock.mock.calls[2]![0]).toBe('https://svc.example/get-channel');
   });
@@ -119,9 +138,15 @@ it('waits 1 s when a 429 has no Retry-After, and gives up after maxRetries with 
   expect(sleep.mock.calls.map((c: unknown[]) => c[0])).toEqual([1000, 1000]);
 });
 
-it('does not retry past the call\'s deadline: a Retry-After that does not fit is returned as the error', async () => {
+it("does not retry past the call's deadline: a Retry-After that does not fit is returned as the error", async () => {
   const fetchMock = jest.fn(async () => reply(429, { error: { code: 'rate_limited', message: 'x', status: 429 } }, { 'Retry-After': '60' }));
-  const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock, sleep: async () => undefined, deadlineMs: 30_000 });
+  const client = new FlexInteractionChannelsClient({
+    baseUrl: 'https://svc.example',
+    token: 't',
+    fetch: fetchMock,
+    sleep: async () => undefined,
+    deadlineMs: 30_000,
+  });
   const err = (await client.getChannel({ interactionSid: 'a', channelSid: 'b' }).catch((e: unknown) => e)) as FlexInteractionChannelsError;
   expect(err.retryAfter).toBe(60);
   expect(fetchMock).toHaveBeenCalledTimes(1);
@@ -143,12 +168,26 @@ it('an abort signal cancels the call, and a wait before a retry', async () => {
   expect(fetchMock).toHaveBeenCalledTimes(1);
   const aborted = new AbortController();
   aborted.abort(new Error('already'));
-  const failing = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: (async (_u: string, init?: RequestInit) => { init?.signal?.throwIfAborted(); return reply(200, {}); }) as never });
+  const failing = new FlexInteractionChannelsClient({
+    baseUrl: 'https://svc.example',
+    token: 't',
+    fetch: (async (_u: string, init?: RequestInit) => {
+      init?.signal?.throwIfAborted();
+      return reply(200, {});
+    }) as never,
+  });
   await expect(failing.getChannel({ interactionSid: 'a', channelSid: 'b' }, { signal: aborted.signal })).rejects.toThrow('already');
 });
 
 it('surfaces the contract error with details; never retries other errors', async () => {
-  const body = { error: { code: 'invalid_request', message: 'channelSid is required', status: 400, details: [{ field: 'channelSid', message: 'channelSid is required' }] } };
+  const body = {
+    error: {
+      code: 'invalid_request',
+      message: 'channelSid is required',
+      status: 400,
+      details: [{ field: 'channelSid', message: 'channelSid is required' }],
+    },
+  };
   const fetchMock = jest.fn(async () => reply(400, body));
   const client = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: fetchMock });
   const err = (await client.getChannel({ interactionSid: 'a', channelSid: '' }).catch((e: unknown) => e)) as FlexInteractionChannelsError;
@@ -157,8 +196,16 @@ it('surfaces the contract error with details; never retries other errors', async
 });
 
 it('reports an unreachable service and a non-JSON answer distinctly', async () => {
-  const down = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: async () => Promise.reject(new TypeError('fetch failed')) });
+  const down = new FlexInteractionChannelsClient({
+    baseUrl: 'https://svc.example',
+    token: 't',
+    fetch: async () => Promise.reject(new TypeError('fetch failed')),
+  });
   await expect(down.getChannel({ interactionSid: 'a', channelSid: 'b' })).rejects.toMatchObject({ code: 'network_error', status: 0 });
-  const html = new FlexInteractionChannelsClient({ baseUrl: 'https://svc.example', token: 't', fetch: async () => new Response('<html>', { status: 502 }) });
+  const html = new FlexInteractionChannelsClient({
+    baseUrl: 'https://svc.example',
+    token: 't',
+    fetch: async () => new Response('<html>', { status: 502 }),
+  });
   await expect(html.getChannel({ interactionSid: 'a', channelSid: 'b' })).rejects.toMatchObject({ code: 'unreadable_response', status: 502 });
 });

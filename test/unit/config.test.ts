@@ -32,7 +32,10 @@ describe('settings', () => {
   it('reads lists and switches', () => {
     const c = load({ ...base, ALLOWED_ORIGINS: ' https://a.example , https://b.example,', AUTH_FLEX_TOKEN: 'false', CLOSE_POLICY: 'roles' });
     expect(c.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
-    expect(load({ ...base, ALLOWED_ORIGINS: 'http://localhost:3000,https://x.example:8443' }).allowedOrigins).toEqual(['http://localhost:3000', 'https://x.example:8443']);
+    expect(load({ ...base, ALLOWED_ORIGINS: 'http://localhost:3000,https://x.example:8443' }).allowedOrigins).toEqual([
+      'http://localhost:3000',
+      'https://x.example:8443',
+    ]);
     expect(c.auth.flexToken).toBe(false);
     expect(c.closePolicy).toBe('roles');
   });
@@ -69,7 +72,13 @@ describe('settings', () => {
   });
 
   it('works with an API key alone when signature and Basic checks are off', () => {
-    const c = load({ ACCOUNT_SID: f.ACCOUNT_SID, API_KEY: f.API_KEY, API_SECRET: f.API_SECRET, AUTH_TWILIO_SIGNATURE: 'false', AUTH_ACCOUNT_CREDENTIALS: 'false' });
+    const c = load({
+      ACCOUNT_SID: f.ACCOUNT_SID,
+      API_KEY: f.API_KEY,
+      API_SECRET: f.API_SECRET,
+      AUTH_TWILIO_SIGNATURE: 'false',
+      AUTH_ACCOUNT_CREDENTIALS: 'false',
+    });
     expect(c.apiKey).toBe(f.API_KEY);
   });
 });
@@ -111,14 +120,26 @@ describe('each setting, exactly (messages, edges and values)', () => {
     ['a number with a suffix', { REQUEST_DEADLINE_MS: '5000ms' }, 'invalid settings: REQUEST_DEADLINE_MS must be a whole number'],
     ['a number with a prefix', { REQUEST_DEADLINE_MS: '~5000' }, 'invalid settings: REQUEST_DEADLINE_MS must be a whole number'],
     ['a base URL that is not a URL', { TWILIO_API_BASE_URL: 'api' }, 'invalid settings: TWILIO_API_BASE_URL must be an absolute URL'],
-    ['plain http elsewhere', { TWILIO_API_BASE_URL: 'http://10.0.0.5' }, 'invalid settings: TWILIO_API_BASE_URL must be https (plain http is allowed to loopback only)'],
-    ['another scheme', { TWILIO_IAM_BASE_URL: 'ftp://127.0.0.1' }, 'invalid settings: TWILIO_IAM_BASE_URL must be https (plain http is allowed to loopback only)'],
+    [
+      'plain http elsewhere',
+      { TWILIO_API_BASE_URL: 'http://10.0.0.5' },
+      'invalid settings: TWILIO_API_BASE_URL must be https (plain http is allowed to loopback only)',
+    ],
+    [
+      'another scheme',
+      { TWILIO_IAM_BASE_URL: 'ftp://127.0.0.1' },
+      'invalid settings: TWILIO_IAM_BASE_URL must be https (plain http is allowed to loopback only)',
+    ],
     [
       'a bad origin (named, cut at 60 characters)',
       { ALLOWED_ORIGINS: `https://ok.example, https://${'x'.repeat(80)}/` },
       `invalid settings: ALLOWED_ORIGINS must be a comma-separated list of origins like https://flex.twilio.com ("${`https://${'x'.repeat(80)}/`.slice(0, 60)}" is not one; * is not allowed)`,
     ],
-    ['two problems at once', { ACCOUNT_SID: 'x', CLOSE_POLICY: 'x' }, 'invalid settings: ACCOUNT_SID must look like AC followed by 32 hex digits; CLOSE_POLICY must be participant, roles or off'],
+    [
+      'two problems at once',
+      { ACCOUNT_SID: 'x', CLOSE_POLICY: 'x' },
+      'invalid settings: ACCOUNT_SID must look like AC followed by 32 hex digits; CLOSE_POLICY must be participant, roles or off',
+    ],
     ['an API key without its secret', { API_KEY: f.API_KEY }, 'invalid settings: API_KEY and API_SECRET go together'],
   ])('%s', (_label, env, message) => {
     expect(failure({ ...base, ...env })).toBe(message);
@@ -134,8 +155,14 @@ describe('each setting, exactly (messages, edges and values)', () => {
   });
 
   it.each<[string, boolean]>([
-    ['true', true], ['1', true], ['yes', true], ['on', true],
-    ['false', false], ['0', false], ['no', false], ['off', false],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['off', false],
   ])('switch value %s is %s', (value, expected) => {
     expect(load({ ...base, AUTH_API_KEYS: value }).auth.apiKeys).toBe(expected);
     expect(load({ ...base, AUTH_FLEX_TOKEN: value }).auth.flexToken).toBe(expected);

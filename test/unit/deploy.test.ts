@@ -50,7 +50,12 @@ describe('what may ship', () => {
   const fn = (rel: string) => join(root, 'dist', 'functions', rel);
 
   it('a compiled function with its source passes; one without is a stray', () => {
-    const strays = strayFiles(root, [fn('get-channel.js'), fn('library.private.js'), fn('old-name.js'), fn('lib/gone.private.js'), fn('library.private.js.map')], [], new Set());
+    const strays = strayFiles(
+      root,
+      [fn('get-channel.js'), fn('library.private.js'), fn('old-name.js'), fn('lib/gone.private.js'), fn('library.private.js.map')],
+      [],
+      new Set(),
+    );
     expect(strays.functions).toEqual(['dist/functions/old-name.js', 'dist/functions/lib/gone.private.js', 'dist/functions/library.private.js.map']);
   });
 
@@ -64,7 +69,12 @@ describe('what may ship', () => {
 describe('runtime dependencies', () => {
   it('flags anything but an exact version', () => {
     expect(rangedDependencies({ a: '1.2.3', b: '^1.2.3', c: '~1.0.0', d: '*', e: 'latest', f: '1.x', g: '>=1' })).toEqual([
-      'b@^1.2.3', 'c@~1.0.0', 'd@*', 'e@latest', 'f@1.x', 'g@>=1',
+      'b@^1.2.3',
+      'c@~1.0.0',
+      'd@*',
+      'e@latest',
+      'f@1.x',
+      'g@>=1',
     ]);
   });
 

@@ -29,14 +29,20 @@ describe('fromTwilioError: the contract table', () => {
     [503, UpstreamError, 'upstream_error', 502],
     [418, UpstreamError, 'upstream_error', 502],
   ])('Twilio HTTP %i → %p (%s, %i)', (status, type, code, ours) => {
-    const err = fromTwilioError(rest(status, { code: 20000 + status, message: 'm', more_info: 'https://www.twilio.com/docs/errors/x', status }), 'the channel');
+    const err = fromTwilioError(
+      rest(status, { code: 20000 + status, message: 'm', more_info: 'https://www.twilio.com/docs/errors/x', status }),
+      'the channel',
+    );
     expect(err).toBeInstanceOf(type as typeof HttpError);
     expect((err as HttpError).code).toBe(code);
     expect((err as HttpError).status).toBe(ours);
   });
 
   it('keeps Twilio code and more_info', () => {
-    const err = fromTwilioError(rest(404, { code: 20404, message: 'nope', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 }), 'the channel') as HttpError;
+    const err = fromTwilioError(
+      rest(404, { code: 20404, message: 'nope', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 }),
+      'the channel',
+    ) as HttpError;
     expect(err.toJSON()).toEqual({
       code: 'not_found',
       message: 'the channel was not found',
@@ -52,8 +58,11 @@ describe('fromTwilioError: the contract table', () => {
     expect(err.twilioCode).toBeUndefined();
   });
 
-  it("does not pass on a Twilio message that mentions credentials", () => {
-    const err = fromTwilioError(rest(400, { code: 20001, message: 'bad Authorization: Basic QUM6c2VjcmV0', status: 400 }), 'the channel') as HttpError;
+  it('does not pass on a Twilio message that mentions credentials', () => {
+    const err = fromTwilioError(
+      rest(400, { code: 20001, message: 'bad Authorization: Basic QUM6c2VjcmV0', status: 400 }),
+      'the channel',
+    ) as HttpError;
     expect(err.message).toBe('Twilio refused the change to the channel');
   });
 
@@ -94,10 +103,17 @@ describe('exactly what each error says', () => {
   it('the JSON body carries details, twilioCode and moreInfo only when there are some', () => {
     expect(new HttpError(418, 'conflict', 'x').toJSON()).toEqual({ code: 'conflict', message: 'x', status: 418 });
     expect(new NotFoundError('gone', { twilioCode: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404' }).toJSON()).toEqual({
-      code: 'not_found', message: 'gone', status: 404, twilioCode: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404',
+      code: 'not_found',
+      message: 'gone',
+      status: 404,
+      twilioCode: 20404,
+      moreInfo: 'https://www.twilio.com/docs/errors/20404',
     });
     expect(InvalidRequestError.field('limit', 'is too big').toJSON()).toEqual({
-      code: 'invalid_request', message: 'limit: is too big', status: 400, details: [{ field: 'limit', message: 'is too big' }],
+      code: 'invalid_request',
+      message: 'limit: is too big',
+      status: 400,
+      details: [{ field: 'limit', message: 'is too big' }],
     });
   });
 
@@ -137,7 +153,7 @@ describe('exactly what each error says', () => {
     expect((fromTwilioError(err, 'the channel') as HttpError).message).toBe(expected);
   });
 
-  it('only Twilio\'s own exceptions with a numeric status are translated', () => {
+  it("only Twilio's own exceptions with a numeric status are translated", () => {
     for (const value of [null, undefined, 'RestException', 42]) expect(fromTwilioError(value, 'x')).toBe(value);
     const service = Object.assign(Object.create({ constructor: { name: 'TwilioServiceException' } }) as object, { status: 404 });
     expect(fromTwilioError(service, 'x')).toBeInstanceOf(NotFoundError);

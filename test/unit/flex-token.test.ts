@@ -244,7 +244,7 @@ describe('what unauthenticated traffic can make us ask IAM', () => {
   });
 });
 
-describe('the edges of a JWT\'s exp, to the millisecond', () => {
+describe("the edges of a JWT's exp, to the millisecond", () => {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const token = `${b64({ alg: 'HS256' })}.${b64({ exp: 1000 })}.${b64('s')}`;
   it('refused from the second it names, accepted the millisecond before', () => {
@@ -258,22 +258,32 @@ describe("IAM's answers, exactly", () => {
 
   it('5xx: upstream_error naming the status', async () => {
     s.fake.inject({ kind: 'status', status: 500 }, iam, 10);
-    const err = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    const err = await validator()
+      .validate(f.AGENT_TOKEN)
+      .catch((e: unknown) => e);
     expect((err as Error).message).toBe('Twilio IAM answered HTTP 500');
   });
 
   it('a 200 that is not JSON, or JSON of another shape: unreadable, not "not valid"', async () => {
     s.fake.inject({ kind: 'not-json', status: 200 }, iam, 1);
-    const notJson = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    const notJson = await validator()
+      .validate(f.AGENT_TOKEN)
+      .catch((e: unknown) => e);
     expect(notJson).toBeInstanceOf(UpstreamError);
     expect((notJson as Error).message).toBe('Twilio IAM answered with something unreadable');
     s.fake.inject({ kind: 'answer', status: 200, body: { verdict: 'yes' } }, iam, 1);
-    const otherShape = await validator().validate(f.AGENT_TOKEN).catch((e: unknown) => e);
+    const otherShape = await validator()
+      .validate(f.AGENT_TOKEN)
+      .catch((e: unknown) => e);
     expect((otherShape as Error).message).toBe('Twilio IAM answered with something unreadable');
   });
 
   it('valid, with an expiration exactly now: not valid', async () => {
-    s.fake.inject({ kind: 'answer', status: 200, body: { valid: true, identity: 'x', roles: ['agent'], expiration: new Date(now).toISOString() } }, iam, 1);
+    s.fake.inject(
+      { kind: 'answer', status: 200, body: { valid: true, identity: 'x', roles: ['agent'], expiration: new Date(now).toISOString() } },
+      iam,
+      1,
+    );
     expect(await validator().validate(f.AGENT_TOKEN)).toBeUndefined();
   });
 

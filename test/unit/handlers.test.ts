@@ -46,9 +46,7 @@ describe('get-channel', () => {
         links: { participants: `${base}/Participants`, invites: `${base}/Invites`, transfers: `${base}/Transfers` },
       },
     });
-    expect(s.fake.apiRequests().map((q) => `${q.method} ${q.path}`)).toEqual([
-      `GET /v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`,
-    ]);
+    expect(s.fake.apiRequests().map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`]);
     expect(s.fake.apiRequests()[0]!.basicUser).toBe(f.ACCOUNT_SID);
   });
 
@@ -139,8 +137,17 @@ describe('close-channel', () => {
   });
 
   it('the close is visible on the next fetch', async () => {
-    await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: account });
-    const r = await invoke(getChannel, env, { path: '/get-channel', method: 'GET', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: account });
+    await invoke(closeChannel, env, {
+      path: '/close-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: account,
+    });
+    const r = await invoke(getChannel, env, {
+      path: '/get-channel',
+      method: 'GET',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: account,
+    });
     expect(r.json.channel.status).toBe('closed');
   });
 
@@ -163,17 +170,22 @@ describe('who may call, and who may close (as an agent, through the participant 
   const close = (token: string, channelSid = s.channelSid, interactionSid = s.interactionSid) =>
     invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid, channelSid }, headers: asToken(token) });
 
-  it.each([['get-channel', getChannel], ['list-channels', listChannels], ['close-channel', closeChannel]] as const)(
-    'a guest token (no worker, no allowed role) reads nothing from %s: 403, no REST call',
-    async (name, handler) => {
-      const guest = f.flexToken('guest');
-      s.fake.addToken(guest, { identity: 'gus', roles: ['guest'] });
-      const r = await invoke(handler as never, env, { path: `/${name}`, params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: asToken(guest) });
-      expect(r.statusCode).toBe(403);
-      expect(r.json.error.code).toBe('forbidden');
-      expect(s.fake.apiRequests()).toHaveLength(0);
-    },
-  );
+  it.each([
+    ['get-channel', getChannel],
+    ['list-channels', listChannels],
+    ['close-channel', closeChannel],
+  ] as const)('a guest token (no worker, no allowed role) reads nothing from %s: 403, no REST call', async (name, handler) => {
+    const guest = f.flexToken('guest');
+    s.fake.addToken(guest, { identity: 'gus', roles: ['guest'] });
+    const r = await invoke(handler as never, env, {
+      path: `/${name}`,
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: asToken(guest),
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json.error.code).toBe('forbidden');
+    expect(s.fake.apiRequests()).toHaveLength(0);
+  });
 
   it('READ_ROLES is a setting', async () => {
     const r = await invoke(getChannel, settings(s.baseUrl, { READ_ROLES: 'supervisor' }), {
@@ -214,7 +226,11 @@ describe('who may call, and who may close (as an agent, through the participant 
 
 describe('response headers', () => {
   it('every answer: JSON, no-store, nosniff; a 401 challenges for Bearer; a 403 has the forbidden code', async () => {
-    const ok = await invoke(getChannel, env, { path: '/get-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: account });
+    const ok = await invoke(getChannel, env, {
+      path: '/get-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: account,
+    });
     const denied = await invoke(getChannel, env, { path: '/get-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid } });
     for (const r of [ok, denied]) {
       expect(r.headers['Content-Type']).toBe('application/json; charset=utf-8');
@@ -222,7 +238,11 @@ describe('response headers', () => {
       expect(r.headers['X-Content-Type-Options']).toBe('nosniff');
     }
     expect(denied.headers['WWW-Authenticate']).toBe('Bearer realm="flex-interaction-channels"');
-    const forbidden = await invoke(closeChannel, env, { path: '/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid }, headers: { authorization: `Bearer ${f.OUTSIDER_TOKEN}` } });
+    const forbidden = await invoke(closeChannel, env, {
+      path: '/close-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+      headers: { authorization: `Bearer ${f.OUTSIDER_TOKEN}` },
+    });
     expect(forbidden.json.error).toMatchObject({ code: 'forbidden', status: 403 });
   });
 
@@ -241,14 +261,20 @@ describe('response headers', () => {
 
 describe('a protected twin (the platform checked the signature)', () => {
   it('needs no credential of its own, asks IAM nothing, and closes as the account', async () => {
-    const r = await invoke(studioClose, env, { path: '/studio/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid } });
+    const r = await invoke(studioClose, env, {
+      path: '/studio/close-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid },
+    });
     expect(r.statusCode).toBe(200);
     expect(s.fake.iamRequests()).toHaveLength(0);
     expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['POST']);
   });
 
   it('acts only on exactly what was signed', async () => {
-    const r = await invoke(studioClose, env, { path: '/studio/close-channel', params: { interactionSid: s.interactionSid, channelSid: s.channelSid, FlowSid: 'FW1' } });
+    const r = await invoke(studioClose, env, {
+      path: '/studio/close-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid, FlowSid: 'FW1' },
+    });
     expect(r.statusCode).toBe(400);
     expect(s.fake.requests).toHaveLength(0);
   });
@@ -260,7 +286,12 @@ describe('bad input: a 400 naming the field, and nothing sent to Twilio', () => 
     ['get-channel', getChannel, { interactionSid: `KD${'a'.repeat(32)}`, channelSid: ['x', 'y'] }, 'channelSid'],
     ['list-channels', listChannels, { interactionSid: `KD${'a'.repeat(32)}`, limit: '0' }, 'limit'],
     ['close-channel', closeChannel, { interactionSid: `KD${'a'.repeat(32)}`, channelSid: `UO${'a'.repeat(32)}`, status: 'open' }, 'status'],
-    ['close-channel', closeChannel, { interactionSid: `KD${'a'.repeat(32)}`, channelSid: `UO${'a'.repeat(32)}`, routing: '{"status":"open"}' }, 'routing'],
+    [
+      'close-channel',
+      closeChannel,
+      { interactionSid: `KD${'a'.repeat(32)}`, channelSid: `UO${'a'.repeat(32)}`, routing: '{"status":"open"}' },
+      'routing',
+    ],
     ['close-channel', closeChannel, { interactionSid: `KD${'a'.repeat(32)}`, channelSid: `UO${'a'.repeat(32)}`, status: 'inactive' }, 'routing'],
   ])('%s with %j', async (name, handler, params, field) => {
     // A Flex token, so that even IAM would be called if validation came too late.

@@ -63,23 +63,29 @@ describe.each(handlers)('%s', (path, handler, fields) => {
 
   it('an interaction SID that is not one → 400 naming it, no call to Twilio', async () => {
     await fc.assert(
-      fc.asyncProperty(notASid, fc.dictionary(fc.constantFrom(...fields.flatMap((n) => [n, pascal(n)])), hostileValue), extraKeys, fc.boolean(), async (bad, rest, extra, alias) => {
-        s.fake.clearRequests();
-        const params: Record<string, unknown> = { ...extra, ...rest };
-        delete params.InteractionSid;
-        delete params.interactionSid;
-        params[alias ? 'InteractionSid' : 'interactionSid'] = bad;
-        const r = await invoke(handler, env, { path: `/${path}`, params, headers: account });
-        expect(r.headers['Content-Type']).toBe('application/json; charset=utf-8');
-        expect(s.fake.requests).toHaveLength(0);
-        if (r.statusCode === 413) {
-          expect(r.json.error.code).toBe('payload_too_large');
-          return;
-        }
-        expect(r.statusCode).toBe(400);
-        expect(r.json.error.code).toBe('invalid_request');
-        expect(r.json.error.details.map((d: { field: string }) => d.field)).toContain('interactionSid');
-      }),
+      fc.asyncProperty(
+        notASid,
+        fc.dictionary(fc.constantFrom(...fields.flatMap((n) => [n, pascal(n)])), hostileValue),
+        extraKeys,
+        fc.boolean(),
+        async (bad, rest, extra, alias) => {
+          s.fake.clearRequests();
+          const params: Record<string, unknown> = { ...extra, ...rest };
+          delete params.InteractionSid;
+          delete params.interactionSid;
+          params[alias ? 'InteractionSid' : 'interactionSid'] = bad;
+          const r = await invoke(handler, env, { path: `/${path}`, params, headers: account });
+          expect(r.headers['Content-Type']).toBe('application/json; charset=utf-8');
+          expect(s.fake.requests).toHaveLength(0);
+          if (r.statusCode === 413) {
+            expect(r.json.error.code).toBe('payload_too_large');
+            return;
+          }
+          expect(r.statusCode).toBe(400);
+          expect(r.json.error.code).toBe('invalid_request');
+          expect(r.json.error.details.map((d: { field: string }) => d.field)).toContain('interactionSid');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -87,27 +93,32 @@ describe.each(handlers)('%s', (path, handler, fields) => {
   it('valid SIDs with anything else: 200 or 4xx, never 5xx; Twilio only when valid', async () => {
     const others = fields.filter((n) => n !== 'interactionSid' && n !== 'channelSid');
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom(...others.flatMap((n) => [n, pascal(n)]), 'Token'), hostileValue, { maxKeys: 4 }), async (rest) => {
-        s.fake.clearRequests();
-        // A fresh channel each time, so a valid close succeeds.
-        const { interactionSid, channelSids } = s.fake.addInteraction([{}]);
-        const params = { interactionSid, channelSid: channelSids[0], ...rest };
-        const r = await invoke(handler, env, { path: `/${path}`, params, headers: account });
-        expect(r.statusCode).toBeLessThan(500);
-        expect(typeof r.json.error === 'object' || r.statusCode === 200).toBe(true);
-        if (r.statusCode === 200) expect(s.fake.apiRequests().length).toBeGreaterThan(0);
-        else {
-          expect([400, 413]).toContain(r.statusCode);
-          expect(s.fake.apiRequests()).toHaveLength(0);
-        }
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...others.flatMap((n) => [n, pascal(n)]), 'Token'), hostileValue, { maxKeys: 4 }),
+        async (rest) => {
+          s.fake.clearRequests();
+          // A fresh channel each time, so a valid close succeeds.
+          const { interactionSid, channelSids } = s.fake.addInteraction([{}]);
+          const params = { interactionSid, channelSid: channelSids[0], ...rest };
+          const r = await invoke(handler, env, { path: `/${path}`, params, headers: account });
+          expect(r.statusCode).toBeLessThan(500);
+          expect(typeof r.json.error === 'object' || r.statusCode === 200).toBe(true);
+          if (r.statusCode === 200) expect(s.fake.apiRequests().length).toBeGreaterThan(0);
+          else {
+            expect([400, 413]).toContain(r.statusCode);
+            expect(s.fake.apiRequests()).toHaveLength(0);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
 it('a request parameter cannot smuggle in headers or prototype pollution', async () => {
-  const params = JSON.parse(`{"__proto__":{"authorization":"${f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)}","polluted":true},"constructor":{"prototype":{"polluted":true}},"interactionSid":"x"}`) as Record<string, unknown>;
+  const params = JSON.parse(
+    `{"__proto__":{"authorization":"${f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN)}","polluted":true},"constructor":{"prototype":{"polluted":true}},"interactionSid":"x"}`,
+  ) as Record<string, unknown>;
   const r = await invoke(getChannel, env, { path: '/get-channel', params });
   expect(r.statusCode).toBe(401);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();

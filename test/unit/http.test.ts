@@ -50,7 +50,10 @@ describe("the Runtime's request object", () => {
 
 describe('headers, parameters and the method', () => {
   it('lower-cases header names, keeps the first of a repeated header, drops what is not a string', () => {
-    expect(readHeaders({ request: { headers: { 'X-One': 'a', Two: ['b', 'c'], three: [4], four: 5 } as never, cookies: {} } })).toEqual({ 'x-one': 'a', two: 'b' });
+    expect(readHeaders({ request: { headers: { 'X-One': 'a', Two: ['b', 'c'], three: [4], four: 5 } as never, cookies: {} } })).toEqual({
+      'x-one': 'a',
+      two: 'b',
+    });
     expect(readHeaders({} as never)).toEqual({});
     expect(readHeaders({ request: { headers: null as never } })).toEqual({});
   });

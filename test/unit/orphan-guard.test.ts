@@ -19,15 +19,28 @@ afterEach(async () => {
   await s.fake.stop();
 });
 
-const attributes = (interactionSid: string, channelSid: string) => JSON.stringify({ flexInteractionSid: interactionSid, flexInteractionChannelSid: channelSid, channelType: 'chat' });
-const event = (fields: Record<string, unknown>) => invoke(handler as never, env, { path: '/webhooks/orphan-guard', params: { TaskSid: `WT${'a'.repeat(32)}`, ...fields } });
+const attributes = (interactionSid: string, channelSid: string) =>
+  JSON.stringify({ flexInteractionSid: interactionSid, flexInteractionChannelSid: channelSid, channelType: 'chat' });
+const event = (fields: Record<string, unknown>) =>
+  invoke(handler as never, env, { path: '/webhooks/orphan-guard', params: { TaskSid: `WT${'a'.repeat(32)}`, ...fields } });
 const changes = () => s.fake.apiRequests().filter((r) => r.method === 'POST');
 
 it('an open channel with no agent left is closed, its tasks completed', async () => {
   const r = await event({ EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.otherChannelSid) });
   expect(r.statusCode).toBe(200);
-  expect(r.json).toMatchObject({ action: 'closed', reason: 'open with no agent left: closed, its tasks completed', interactionSid: s.interactionSid, channelSid: s.otherChannelSid, channel: { status: 'closed' } });
-  expect(changes()).toEqual([expect.objectContaining({ path: `/v1/Interactions/${s.interactionSid}/Channels/${s.otherChannelSid}`, body: { Status: 'closed', Routing: '{"status":"closed"}' } })]);
+  expect(r.json).toMatchObject({
+    action: 'closed',
+    reason: 'open with no agent left: closed, its tasks completed',
+    interactionSid: s.interactionSid,
+    channelSid: s.otherChannelSid,
+    channel: { status: 'closed' },
+  });
+  expect(changes()).toEqual([
+    expect.objectContaining({
+      path: `/v1/Interactions/${s.interactionSid}/Channels/${s.otherChannelSid}`,
+      body: { Status: 'closed', Routing: '{"status":"closed"}' },
+    }),
+  ]);
 });
 
 it.each(['task.canceled', 'workflow.timeout'])('%s is acted on by default', async (eventType) => {
@@ -56,7 +69,10 @@ it.each<[string, string | undefined]>([
 ])('a task with %s is not a Flex Conversations task: ignored, no call to Twilio', async (_label, taskAttributes) => {
   const r = await event({ EventType: 'task.canceled', ...(taskAttributes === undefined ? {} : { TaskAttributes: taskAttributes }) });
   expect(r.statusCode).toBe(200);
-  expect(r.json).toEqual({ action: 'ignored', reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)' });
+  expect(r.json).toEqual({
+    action: 'ignored',
+    reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)',
+  });
   expect(s.fake.apiRequests()).toEqual([]);
 });
 
@@ -107,7 +123,15 @@ it('a Twilio failure while looking is an error answer, not a decision', async ()
 it('logs each decision with its reason and the ids, as one JSON line', async () => {
   await event({ EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.channelSid) });
   const line = captured.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'orphan guard');
-  expect(line).toMatchObject({ level: 'info', action: 'ignored', reason: 'an agent is still on the channel', eventType: 'task.canceled', taskSid: `WT${'a'.repeat(32)}`, interactionSid: s.interactionSid, channelSid: s.channelSid });
+  expect(line).toMatchObject({
+    level: 'info',
+    action: 'ignored',
+    reason: 'an agent is still on the channel',
+    eventType: 'task.canceled',
+    taskSid: `WT${'a'.repeat(32)}`,
+    interactionSid: s.interactionSid,
+    channelSid: s.channelSid,
+  });
 });
 
 describe('its limits', () => {
@@ -120,7 +144,8 @@ describe('its limits', () => {
   });
 
   it('TaskSid must look like a task', async () => {
-    for (const taskSid of [`xWT${'a'.repeat(32)}`, `WT${'a'.repeat(32)}0`]) expect((await event({ EventType: 'task.canceled', TaskSid: taskSid })).statusCode).toBe(400);
+    for (const taskSid of [`xWT${'a'.repeat(32)}`, `WT${'a'.repeat(32)}0`])
+      expect((await event({ EventType: 'task.canceled', TaskSid: taskSid })).statusCode).toBe(400);
     const r = await event({ EventType: 'task.canceled', TaskSid: 'WT123' });
     expect(r.statusCode).toBe(400);
     expect(r.json.error.details).toEqual([{ field: 'taskSid', message: 'TaskSid must look like WT followed by 32 hex digits' }]);
@@ -135,7 +160,7 @@ describe('its limits', () => {
     expect(r.json.error.details[0].field).toBe('taskAttributes');
   });
 
-  it('takes a TaskRouter-sized body (128 KiB, past the functions\' 16 KiB), and no more', async () => {
+  it("takes a TaskRouter-sized body (128 KiB, past the functions' 16 KiB), and no more", async () => {
     const filler = (n: number) => ({ EventType: 'task.canceled', Filler: 'x'.repeat(n) });
     expect((await event(filler(100 * 1024))).statusCode).toBe(200);
     expect((await event(filler(128 * 1024))).statusCode).toBe(413);
@@ -144,7 +169,16 @@ describe('its limits', () => {
 
 it('a channel Twilio gives no status is left alone, and the reason says so', async () => {
   const url = `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.otherChannelSid}`;
-  const body = { sid: s.otherChannelSid, interaction_sid: s.interactionSid, type: 'chat', status: null, error_code: null, error_message: null, url, links: {} };
+  const body = {
+    sid: s.otherChannelSid,
+    interaction_sid: s.interactionSid,
+    type: 'chat',
+    status: null,
+    error_code: null,
+    error_message: null,
+    url,
+    links: {},
+  };
   s.fake.inject({ kind: 'answer', status: 200, body }, (r) => r.method === 'GET' && r.path.endsWith(`/Channels/${s.otherChannelSid}`));
   const r = await event({ EventType: 'task.canceled', TaskAttributes: attributes(s.interactionSid, s.otherChannelSid) });
   expect(r.json).toMatchObject({ action: 'ignored', reason: 'the channel is in no known status, not open' });

@@ -1,4 +1,14 @@
-import { assertBounds, assertUnambiguouslySigned, checkBounds, CloseChannelParams, GetChannelParams, ListChannelsParams, MAX_PARAMS_BYTES, MAX_PARAMS_DEPTH, parseParams } from '../../src/contract/params';
+import {
+  assertBounds,
+  assertUnambiguouslySigned,
+  checkBounds,
+  CloseChannelParams,
+  GetChannelParams,
+  ListChannelsParams,
+  MAX_PARAMS_BYTES,
+  MAX_PARAMS_DEPTH,
+  parseParams,
+} from '../../src/contract/params';
 import { InvalidRequestError, PayloadTooLargeError } from '../../src/edge/errors';
 import * as z from 'zod/mini';
 
@@ -19,7 +29,6 @@ function problemFields(fn: () => unknown): string[] {
 }
 
 describe('get-channel parameters', () => {
-
   it('accepts camelCase names and PascalCase aliases', () => {
     expect(parseParams(GetChannelParams, { interactionSid: KD, channelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
     expect(parseParams(GetChannelParams, { InteractionSid: KD, ChannelSid: UO })).toEqual({ interactionSid: KD, channelSid: UO });
@@ -30,9 +39,9 @@ describe('get-channel parameters', () => {
       interactionSid: KD,
       channelSid: UO,
     });
-    expect(problemFields(() => parseParams(GetChannelParams, { interactionSid: KD, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO }))).toEqual([
-      'interactionSid',
-    ]);
+    expect(problemFields(() => parseParams(GetChannelParams, { interactionSid: KD, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO }))).toEqual(
+      ['interactionSid'],
+    );
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
@@ -67,7 +76,6 @@ describe('get-channel parameters', () => {
 });
 
 describe('list-channels parameters', () => {
-
   it('defaults limit to 50 and reads it from a string or a number', () => {
     expect(parseParams(ListChannelsParams, { interactionSid: KD })).toEqual({ interactionSid: KD, limit: 50 });
     expect(parseParams(ListChannelsParams, { interactionSid: KD, Limit: '7' })).toEqual({ interactionSid: KD, limit: 7 });
@@ -132,9 +140,9 @@ describe('close-channel parameters', () => {
   });
 
   it('a problem with the parameters as a whole (a schema extended with a check of its own) is named "request"', () => {
-    const Both = z.object({ a: z.optional(z.string()), b: z.optional(z.string()) }).check(
-      z.refine((p) => p.a === undefined || p.b === undefined, 'send a or b, not both'),
-    );
+    const Both = z
+      .object({ a: z.optional(z.string()), b: z.optional(z.string()) })
+      .check(z.refine((p) => p.a === undefined || p.b === undefined, 'send a or b, not both'));
     expect(problemFields(() => parseParams(Both, { a: 'x', b: 'y' }))).toEqual(['request']);
   });
 
@@ -220,28 +228,96 @@ describe('exactly what each refusal says', () => {
   const UO_ = `UO${'b'.repeat(32)}`;
 
   it.each<[string, Parameters<typeof parseParams>[0], Record<string, unknown>, Array<{ field: string; message: string }>]>([
-    ['nothing', GetChannelParams, {}, [
-      { field: 'interactionSid', message: 'interactionSid is required' },
-      { field: 'channelSid', message: 'channelSid is required' },
-    ]],
-    ['numbers for SIDs', GetChannelParams, { interactionSid: 5, channelSid: UO_ }, [{ field: 'interactionSid', message: 'interactionSid must be a string' }]],
-    ['a SID of the wrong kind', GetChannelParams, { interactionSid: KD_, channelSid: KD_ }, [{ field: 'channelSid', message: 'channelSid must look like UO followed by 32 hex digits' }]],
-    ['two spellings that disagree', GetChannelParams, { interactionSid: KD_, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO_ }, [
-      { field: 'interactionSid', message: 'interactionSid and InteractionSid disagree; send one of them' },
-    ]],
-    ['a limit with letters', ListChannelsParams, { interactionSid: KD_, limit: '12a' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
-    ['a limit with a sign', ListChannelsParams, { interactionSid: KD_, limit: '-5' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
-    ['a limit of eight digits', ListChannelsParams, { interactionSid: KD_, limit: '10000000' }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
+    [
+      'nothing',
+      GetChannelParams,
+      {},
+      [
+        { field: 'interactionSid', message: 'interactionSid is required' },
+        { field: 'channelSid', message: 'channelSid is required' },
+      ],
+    ],
+    [
+      'numbers for SIDs',
+      GetChannelParams,
+      { interactionSid: 5, channelSid: UO_ },
+      [{ field: 'interactionSid', message: 'interactionSid must be a string' }],
+    ],
+    [
+      'a SID of the wrong kind',
+      GetChannelParams,
+      { interactionSid: KD_, channelSid: KD_ },
+      [{ field: 'channelSid', message: 'channelSid must look like UO followed by 32 hex digits' }],
+    ],
+    [
+      'two spellings that disagree',
+      GetChannelParams,
+      { interactionSid: KD_, InteractionSid: `KD${'c'.repeat(32)}`, channelSid: UO_ },
+      [{ field: 'interactionSid', message: 'interactionSid and InteractionSid disagree; send one of them' }],
+    ],
+    [
+      'a limit with letters',
+      ListChannelsParams,
+      { interactionSid: KD_, limit: '12a' },
+      [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }],
+    ],
+    [
+      'a limit with a sign',
+      ListChannelsParams,
+      { interactionSid: KD_, limit: '-5' },
+      [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }],
+    ],
+    [
+      'a limit of eight digits',
+      ListChannelsParams,
+      { interactionSid: KD_, limit: '10000000' },
+      [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }],
+    ],
     ['a fractional limit', ListChannelsParams, { interactionSid: KD_, limit: 2.5 }, [{ field: 'limit', message: 'limit must be a whole number' }]],
     ['a limit of 0', ListChannelsParams, { interactionSid: KD_, limit: 0 }, [{ field: 'limit', message: 'limit must be at least 1' }]],
     ['a limit of 1001', ListChannelsParams, { interactionSid: KD_, limit: '1001' }, [{ field: 'limit', message: 'limit must be at most 1000' }]],
-    ['a limit that is a list', ListChannelsParams, { interactionSid: KD_, limit: ['5'] }, [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }]],
-    ['an unknown status', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: 'open' }, [{ field: 'status', message: 'status must be "closed" or "inactive"' }]],
-    ['routing that is not JSON', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: '{nope' }, [{ field: 'routing', message: 'routing must be a JSON object such as {"status":"closed"}' }]],
-    ['routing with another status', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: { status: 'open' } }, [{ field: 'routing', message: 'routing.status must be "closed"' }]],
-    ['routing with more keys', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: { status: 'closed', x: 1 } }, [{ field: 'routing', message: 'routing must be {"status":"closed"}' }]],
-    ['routing that is a list', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, routing: '[1]' }, [{ field: 'routing', message: 'routing must be {"status":"closed"}' }]],
-    ['inactive without routing', CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: 'inactive' }, [{ field: 'routing', message: 'routing {"status":"closed"} is required when status is "inactive"' }]],
+    [
+      'a limit that is a list',
+      ListChannelsParams,
+      { interactionSid: KD_, limit: ['5'] },
+      [{ field: 'limit', message: 'limit must be a whole number from 1 to 1000' }],
+    ],
+    [
+      'an unknown status',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, status: 'open' },
+      [{ field: 'status', message: 'status must be "closed" or "inactive"' }],
+    ],
+    [
+      'routing that is not JSON',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, routing: '{nope' },
+      [{ field: 'routing', message: 'routing must be a JSON object such as {"status":"closed"}' }],
+    ],
+    [
+      'routing with another status',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, routing: { status: 'open' } },
+      [{ field: 'routing', message: 'routing.status must be "closed"' }],
+    ],
+    [
+      'routing with more keys',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, routing: { status: 'closed', x: 1 } },
+      [{ field: 'routing', message: 'routing must be {"status":"closed"}' }],
+    ],
+    [
+      'routing that is a list',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, routing: '[1]' },
+      [{ field: 'routing', message: 'routing must be {"status":"closed"}' }],
+    ],
+    [
+      'inactive without routing',
+      CloseChannelParams,
+      { interactionSid: KD_, channelSid: UO_, status: 'inactive' },
+      [{ field: 'routing', message: 'routing {"status":"closed"} is required when status is "inactive"' }],
+    ],
   ])('%s', (_label, schema, params, expected) => {
     expect(details(schema, params)).toEqual(expected);
   });
@@ -249,7 +325,11 @@ describe('exactly what each refusal says', () => {
   it('a limit may have spaces around its digits, and blank fields are absent', () => {
     expect(parseParams(ListChannelsParams, { interactionSid: KD_, limit: ' 7 ' }).limit).toBe(7);
     expect(parseParams(ListChannelsParams, { interactionSid: KD_, limit: '' }).limit).toBe(50);
-    expect(parseParams(CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: '', routing: '' })).toEqual({ interactionSid: KD_, channelSid: UO_, status: 'closed' });
+    expect(parseParams(CloseChannelParams, { interactionSid: KD_, channelSid: UO_, status: '', routing: '' })).toEqual({
+      interactionSid: KD_,
+      channelSid: UO_,
+      status: 'closed',
+    });
   });
 });
 
@@ -278,7 +358,10 @@ describe('how parameters are measured, to the byte', () => {
     try {
       assertBounds({ routing: deep });
     } catch (err) {
-      expect((err as InvalidRequestError).toJSON()).toMatchObject({ status: 400, details: [{ field: 'routing', message: `nested more than ${MAX_PARAMS_DEPTH} levels deep` }] });
+      expect((err as InvalidRequestError).toJSON()).toMatchObject({
+        status: 400,
+        details: [{ field: 'routing', message: `nested more than ${MAX_PARAMS_DEPTH} levels deep` }],
+      });
     }
     expect(() => assertBounds({ a: 'x'.repeat(20) }, 10)).toThrow(PayloadTooLargeError);
     expect(() => assertBounds({ a: 'x'.repeat(9) }, 10)).not.toThrow();
@@ -286,7 +369,7 @@ describe('how parameters are measured, to the byte', () => {
 });
 
 describe('a request signed by Twilio', () => {
-  it('may carry only the function\'s parameters, none empty, and says which', () => {
+  it("may carry only the function's parameters, none empty, and says which", () => {
     const long = 'z'.repeat(150);
     let thrown: InvalidRequestError | undefined;
     try {
@@ -296,7 +379,10 @@ describe('a request signed by Twilio', () => {
     }
     expect(thrown!.toJSON().details).toEqual([
       { field: 'ChannelSid', message: 'ChannelSid must not be empty in a request signed by Twilio' },
-      { field: 'z'.repeat(100), message: "a request signed by Twilio may carry only this function's parameters (interactionSid, InteractionSid, channelSid, ChannelSid)" },
+      {
+        field: 'z'.repeat(100),
+        message: "a request signed by Twilio may carry only this function's parameters (interactionSid, InteractionSid, channelSid, ChannelSid)",
+      },
     ]);
     expect(() => assertUnambiguouslySigned(GetChannelParams, { InteractionSid: 'x', channelSid: 'y' })).not.toThrow();
   });

@@ -36,7 +36,7 @@ describe('authorizeCaller (READ_ROLES)', () => {
 });
 
 describe('authorizeClose', () => {
-  it('when the channel\'s agents carry no worker SID, refuses with a 403 that says so (never a silent allow)', async () => {
+  it("when the channel's agents carry no worker SID, refuses with a 403 that says so (never a silent allow)", async () => {
     const err = await authorizeClose(agent, participant, async () => ({ workerSids: [], agentsWithoutWorker: 1 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ForbiddenError);
     expect((err as Error).message).toBe("this channel's participants carry no worker to match; a supervisor may close it");
@@ -74,7 +74,9 @@ describe('authorizeClose', () => {
   });
 
   it('under "roles", refuses agents even on their own channel', async () => {
-    await expect(authorizeClose(agent, { ...participant, closePolicy: 'roles' }, async () => on(f.AGENT_WORKER))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeClose(agent, { ...participant, closePolicy: 'roles' }, async () => on(f.AGENT_WORKER))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 
   it('under "off", lets any authenticated caller close', async () => {
@@ -108,12 +110,20 @@ describe('log scrubbing', () => {
     ['a URL without credentials', 'GET https://api.example:8443/x@y', 'GET https://api.example:8443/x@y'],
     ['a JWT', 'jwt eyJhbGciOiJIUzI1NiJ9x.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl end', 'jwt [redacted] end'],
     ['a JWT with two more parts', 'jwt aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.cccccccccc.dd.ee end', 'jwt [redacted] end'],
-    ['dotted names too short to be a JWT', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c', 'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c'],
+    [
+      'dotted names too short to be a JWT',
+      'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c',
+      'x.abcdefghijkl.mnopqrstuvwx and aaaaaaaaaaaaaaaaaaaa.b.cccccccccc and aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbb.c',
+    ],
     ['a JWE with an empty key part', 'flex eyJhbGciOiJkaXIifQ..aXYtYWJj.Y2lwaGVy.dGFnLWFi end', 'flex [redacted] end'],
     ['a JSON password field', '{"password":"hunter2hunter2"}', '{"password":"[redacted]"}'],
     ['a JWE with a key part', 'flex aaaaaaaaaa.bbbb.cc.dd.ee end', 'flex [redacted] end'],
     ['a bare secret in text that also has a = and a :', `id=42 at 10:00 ${'d'.repeat(32)}`, 'id=42 at 10:00 [redacted]'],
-    ['a 32-hex secret, not 31 or 33', `a ${'a'.repeat(32)} b ${'b'.repeat(31)} c ${'c'.repeat(33)}`, `a [redacted] b ${'b'.repeat(31)} c ${'c'.repeat(33)}`],
+    [
+      'a 32-hex secret, not 31 or 33',
+      `a ${'a'.repeat(32)} b ${'b'.repeat(31)} c ${'c'.repeat(33)}`,
+      `a [redacted] b ${'b'.repeat(31)} c ${'c'.repeat(33)}`,
+    ],
   ])('masks exactly: %s', (_name, text, expected) => {
     expect(scrub(text)).toBe(expected);
   });

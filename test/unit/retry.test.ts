@@ -33,7 +33,10 @@ describe('decide', () => {
   });
 
   it('honours a Retry-After longer than the backoff', () => {
-    expect(decide('POST', 1, { kind: 'status', status: 429, retryAfterMs: 1500 }, 8000, DEFAULT_POLICY, half)).toEqual({ retry: true, delayMs: 1500 });
+    expect(decide('POST', 1, { kind: 'status', status: 429, retryAfterMs: 1500 }, 8000, DEFAULT_POLICY, half)).toEqual({
+      retry: true,
+      delayMs: 1500,
+    });
   });
 
   it('never retries a POST after an ambiguous failure', () => {

@@ -20,8 +20,13 @@ it('the built flow passes the schema and the checks the schema cannot make', () 
   expect(validateFlow(flow)).toEqual([]);
 });
 
-it('calls the protected twin with Run Function, with the deploy\'s SIDs and URL', () => {
-  expect(widget.properties).toMatchObject({ service_sid: ids.serviceSid, environment_sid: ids.environmentSid, function_sid: ids.functionSid, url: ids.url });
+it("calls the protected twin with Run Function, with the deploy's SIDs and URL", () => {
+  expect(widget.properties).toMatchObject({
+    service_sid: ids.serviceSid,
+    environment_sid: ids.environmentSid,
+    function_sid: ids.functionSid,
+    url: ids.url,
+  });
   expect(new URL(widget.properties.url).pathname).toBe('/studio/close-channel');
 });
 
@@ -35,7 +40,8 @@ it('sends only parameters the function knows, the required ones, and routing as 
 it('branches on success and fail, keeping the channel status, task status, HTTP status and error code', () => {
   expect(widget.transitions.map((t: { event: string }) => t.event).sort()).toEqual(['fail', 'success']);
   const text = JSON.stringify(flow);
-  for (const read of ['parsed.channel.status', 'parsed.taskStatus', 'status_code', 'parsed.error.code']) expect(text).toContain(`{{widgets.${widget.name}.${read}}}`);
+  for (const read of ['parsed.channel.status', 'parsed.taskStatus', 'status_code', 'parsed.error.code'])
+    expect(text).toContain(`{{widgets.${widget.name}.${read}}}`);
 });
 
 it('an unfilled template, a missing SID, or a broken transition does not pass', () => {
@@ -51,6 +57,13 @@ it('an unfilled template, a missing SID, or a broken transition does not pass', 
 
 it('refuses a Make HTTP Request widget with "Authenticate with Twilio" (Twilio documents it for Twilio API URLs only)', () => {
   const http = JSON.parse(JSON.stringify(flow));
-  http.states[1] = { name: 'close_channel', type: 'make-http-request', transitions: [{ event: 'success' }, { event: 'failed' }], properties: { method: 'POST', url: 'https://x.twil.io/close-channel', add_twilio_auth: true } };
-  expect(validateFlow(http)).toEqual(['/states/close_channel: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead']);
+  http.states[1] = {
+    name: 'close_channel',
+    type: 'make-http-request',
+    transitions: [{ event: 'success' }, { event: 'failed' }],
+    properties: { method: 'POST', url: 'https://x.twil.io/close-channel', add_twilio_auth: true },
+  };
+  expect(validateFlow(http)).toEqual([
+    '/states/close_channel: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead',
+  ]);
 });

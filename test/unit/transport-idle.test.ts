@@ -9,7 +9,8 @@ import * as f from '../support/fixtures';
 
 const transport = (baseUrl: string) =>
   new Transport({ service: 'the Twilio REST API', callTimeoutMs: 2000, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
-const get = (t: Transport) => t.request({ method: 'get', uri: 'https://flex-api.twilio.com/v1/Interactions', username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
+const get = (t: Transport) =>
+  t.request({ method: 'get', uri: 'https://flex-api.twilio.com/v1/Interactions', username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
 
 describe('kept-alive connections', () => {
   /** A server that answers at once and counts the connections it was opened. */

@@ -21,7 +21,8 @@ const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl, readOnly = false) 
   new Transport({ service: 'the Twilio REST API', readOnly, callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
 const channelUri = () => `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`;
 const get = (t: Transport) => t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
-const post = (t: Transport) => t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } });
+const post = (t: Transport) =>
+  t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } });
 
 it('sends to the configured base URL with Basic auth and a form body', async () => {
   const r = await post(transport());
@@ -57,7 +58,9 @@ it('a change that times out is not repeated: upstream_timeout after one try, say
   s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 10);
   const err = await post(transport(200)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamTimeoutError);
-  expect((err as Error).message).toBe('the Twilio REST API did not answer in time; the change may or may not have been applied, fetch the channel to see');
+  expect((err as Error).message).toBe(
+    'the Twilio REST API did not answer in time; the change may or may not have been applied, fetch the channel to see',
+  );
   expect(s.fake.apiRequests()).toHaveLength(1);
 });
 
@@ -84,7 +87,14 @@ it('a call that fails for good is logged with the service, host, method and caus
   const port = f.REFUSED_PORT;
   await get(transport(500, `http://127.0.0.1:${port}`)).catch(() => undefined);
   const line = JSON.parse(captured.find((l) => l.includes('a call to Twilio failed'))!);
-  expect(line).toMatchObject({ level: 'warn', service: 'the Twilio REST API', host: `127.0.0.1:${port}`, method: 'GET', cause: 'ECONNREFUSED', attempts: 4 });
+  expect(line).toMatchObject({
+    level: 'warn',
+    service: 'the Twilio REST API',
+    host: `127.0.0.1:${port}`,
+    method: 'GET',
+    cause: 'ECONNREFUSED',
+    attempts: 4,
+  });
   expect(JSON.stringify(line)).not.toContain(f.ACCOUNT_SID);
 });
 
@@ -140,10 +150,16 @@ describe('an answer that breaks off mid-body', () => {
   });
 });
 
-it('a POST whose connection was refused (nothing sent) is retried up to the policy\'s attempts', async () => {
+it("a POST whose connection was refused (nothing sent) is retried up to the policy's attempts", async () => {
   const port = f.REFUSED_PORT;
   const sleep = jest.fn(async () => undefined);
-  const t = new Transport({ service: 'the Twilio REST API', callTimeoutMs: 500, fallbackDeadlineMs: 3000, baseUrl: `http://127.0.0.1:${port}`, sleep });
+  const t = new Transport({
+    service: 'the Twilio REST API',
+    callTimeoutMs: 500,
+    fallbackDeadlineMs: 3000,
+    baseUrl: `http://127.0.0.1:${port}`,
+    sleep,
+  });
   await post(t).catch(() => undefined);
   expect(sleep).toHaveBeenCalledTimes(3);
 });
@@ -210,7 +226,11 @@ describe('what goes on the wire, exactly', () => {
   it('query parameters: absent ones dropped, lists repeated, other values as JSON', async () => {
     const server = await recordingServer();
     try {
-      await transport(2000, server.base).request({ method: 'get', uri: 'https://flex-api.twilio.com/v1/X?keep=1', params: { a: undefined, b: null, c: [1, 'x'], d: { k: 1 }, e: 'plain' } });
+      await transport(2000, server.base).request({
+        method: 'get',
+        uri: 'https://flex-api.twilio.com/v1/X?keep=1',
+        params: { a: undefined, b: null, c: [1, 'x'], d: { k: 1 }, e: 'plain' },
+      });
       expect(server.seen[0]).toMatchObject({ method: 'GET', url: `/v1/X?keep=1&c=1&c=x&d=${encodeURIComponent('{"k":1}')}&e=plain`, body: '' });
       expect(server.seen[0]!.headers.authorization).toBeUndefined();
       expect(server.seen[0]!.headers['content-length']).toBeUndefined();
@@ -225,11 +245,25 @@ describe('what goes on the wire, exactly', () => {
       const t = transport(2000, server.base);
       await t.request({ method: 'post', uri: 'https://flex-api.twilio.com/v1/X', username: 'u', data: { Status: 'clösed', Skip: undefined } });
       expect(server.seen[0]).toMatchObject({ method: 'POST', body: 'Status=cl%C3%B6sed' });
-      expect(server.seen[0]!.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength('Status=cl%C3%B6sed')) });
+      expect(server.seen[0]!.headers).toMatchObject({
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength('Status=cl%C3%B6sed')),
+      });
       expect(server.seen[0]!.headers.authorization).toBeUndefined();
-      await t.request({ method: 'post', uri: 'https://flex-api.twilio.com/v1/X', username: 'u', password: 'p', headers: { 'Content-Type': 'application/json' }, body: '{"ü":1}' });
+      await t.request({
+        method: 'post',
+        uri: 'https://flex-api.twilio.com/v1/X',
+        username: 'u',
+        password: 'p',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"ü":1}',
+      });
       expect(server.seen[1]).toMatchObject({ body: '{"ü":1}' });
-      expect(server.seen[1]!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength('{"ü":1}')), authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+      expect(server.seen[1]!.headers).toMatchObject({
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength('{"ü":1}')),
+        authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      });
       expect(server.seen[1]!.headers['transfer-encoding']).toBeUndefined();
     } finally {
       await server.close();

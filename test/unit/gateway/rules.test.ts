@@ -9,9 +9,24 @@ import { validSignature } from '../../../gateway/signature';
 
 describe('restricted request headers ("Headers and cookies: Limitations")', () => {
   it.each([
-    'Host', 'host', 'Connection', 'Proxy-Connection', 'Expect', 'Proxy-Authorization', 'Proxy-Authenticate',
-    'Referer', 'Trailer', 'Transfer-Encoding', 'Upgrade', 'Via', 'X-Real-IP',
-    'X-Forwarded-For', 'x-forwarded-proto', 'X-Forwarded-Host', 'X-Accel-Buffering', 'x-accel-redirect',
+    'Host',
+    'host',
+    'Connection',
+    'Proxy-Connection',
+    'Expect',
+    'Proxy-Authorization',
+    'Proxy-Authenticate',
+    'Referer',
+    'Trailer',
+    'Transfer-Encoding',
+    'Upgrade',
+    'Via',
+    'X-Real-IP',
+    'X-Forwarded-For',
+    'x-forwarded-proto',
+    'X-Forwarded-Host',
+    'X-Accel-Buffering',
+    'x-accel-redirect',
   ])('%s is removed', (name) => {
     expect(rules.isRestrictedHeader(name)).toBe(true);
   });
@@ -25,8 +40,7 @@ describe('restricted request headers ("Headers and cookies: Limitations")', () =
 });
 
 describe('header limits: 90 headers, 15 kB', () => {
-  const headers = (count: number, valueLength = 1): string[] =>
-    Array.from({ length: count }, (_, i) => [`h${i}`, 'v'.repeat(valueLength)]).flat();
+  const headers = (count: number, valueLength = 1): string[] => Array.from({ length: count }, (_, i) => [`h${i}`, 'v'.repeat(valueLength)]).flat();
 
   it('counts headers and the bytes of each "Name: value" line', () => {
     expect(rules.measureHeaders(['Host', 'a.b', 'X', 'é'])).toEqual({ count: 2, bytes: 4 + 2 + 3 + 2 + 1 + 2 + 2 + 2 });
@@ -78,7 +92,14 @@ describe('routes: the toolkit naming rule for visibility', () => {
     try {
       mkdirSync(join(root, 'functions', 'lib'), { recursive: true });
       mkdirSync(join(root, 'assets'), { recursive: true });
-      for (const f of ['functions/a.js', 'functions/b.protected.js', 'functions/lib/c.private.js', 'functions/notes.txt', 'assets/index.html', 'assets/d.private.css']) {
+      for (const f of [
+        'functions/a.js',
+        'functions/b.protected.js',
+        'functions/lib/c.private.js',
+        'functions/notes.txt',
+        'assets/index.html',
+        'assets/d.private.css',
+      ]) {
         writeFileSync(join(root, f), '');
       }
       const routes = scanRoutes(join(root, 'functions'), join(root, 'assets'));
