@@ -10,7 +10,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       setupFiles: ['<rootDir>/test/support/runtime-globals.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/capture-logs.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/capture-logs.ts', '<rootDir>/test/support/documented-answers.ts'],
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
@@ -18,6 +18,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/documented-answers.ts'],
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
     },
   ],

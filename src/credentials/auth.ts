@@ -28,6 +28,29 @@ export type Caller =
   /** A server holding an API key of the account. */
   | { kind: 'api-key'; sid: string };
 
+/**
+ * Did Twilio's signature vouch for the request (checked by us, or by the platform for a protected
+ * function)? Then we act only on exactly what was signed (contract/params, assertUnambiguouslySigned).
+ */
+export function signedByTwilio(caller: Caller): boolean {
+  switch (caller.kind) {
+    case 'twilio-signature':
+    case 'twilio-platform':
+      return true;
+    case 'flex-token':
+    case 'account-credentials':
+    case 'api-key':
+      return false;
+    default:
+      return unknownKind(caller);
+  }
+}
+
+/** A kind this code does not know: treated as signed, the stricter reading (only exactly what was signed is acted on). */
+function unknownKind(_caller: never): true {
+  return true;
+}
+
 export interface AuthRequest {
   headers: Headers;
   params: Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import type { FakeResponse } from './runtime-globals';
 import * as f from './fixtures';
+import { recordAnswer } from './documented-answers';
 
 type Handler = (context: any, event: any, callback: (err: unknown, response?: unknown) => void) => unknown;
 
@@ -47,6 +48,7 @@ export async function invoke(handler: Handler, env: Record<string, string>, call
         const seen = JSON.stringify({ headers: r.headers, body: r.body });
         const leaked = f.SECRETS.filter((secret) => seen.includes(secret));
         if (leaked.length > 0) reject(new Error(`a secret leaked into a response: ${seen}`));
+        recordAnswer(call.path, r.statusCode, r.body);
         resolve(r);
       }
     };

@@ -1,0 +1,102 @@
+/**
+ * Where a warm request's CPU goes, ours against the baseline: each side's server is driven at
+ * concurrency 50 (where its core is saturated, so the p50 ratio is the ratio of CPU per request)
+ * while V8's CPU profiler samples it (bench/cpu-profile-preload.js), and the samples are added up
+ * by whose code ran: our library bundle, the baseline function, the `twilio` helper, the Runtime
+ * and its web server (twilio-run, express), Node's own, and the garbage collector.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DEMO } from '../../sandbox/demo';
+import { bearer, KNOBS, type Bench } from './context';
+import { load } from './load';
+import { fmt, say } from './report';
+import { pinCores, startServer } from './servers';
+import { ROOT } from '../root';
+
+interface Profile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const CATEGORIES = [
+  'ours (library bundle)',
+  'baseline function',
+  'twilio helper',
+  'runtime (twilio-run, express, …)',
+  'node',
+  'garbage collector',
+  'other',
+] as const;
+type Category = (typeof CATEGORIES)[number];
+
+function categoryOf(frame: { functionName: string; url: string }): Category | 'idle' {
+  const { url, functionName } = frame;
+  if (functionName === '(idle)') return 'idle';
+  if (functionName === '(garbage collector)') return 'garbage collector';
+  if (url.includes('library.private.js')) return 'ours (library bundle)';
+  if (url.includes('baseline')) return 'baseline function';
+  if (url.includes('node_modules/twilio/')) return 'twilio helper';
+  if (url.includes('node_modules/')) return 'runtime (twilio-run, express, …)';
+  if (url.startsWith('node:') || functionName === '(program)' || url === '') return 'node';
+  return 'other';
+}
+
+/** CPU ms per request by category, from a profile taken over `requests` requests. */
+function perRequest(profile: Profile, requests: number): Record<Category, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, categoryOf(n.callFrame)]));
+  const totals = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  profile.samples.forEach((id, i) => {
+    const category = byId.get(id) ?? 'other';
+    if (category !== 'idle') totals[category] += (profile.timeDeltas[i] ?? 0) / 1000;
+  });
+  for (const c of CATEGORIES) totals[c] /= Math.max(1, requests);
+  return totals;
+}
+
+async function profiled(b: Bench, path: string, init: { headers?: Record<string, string> }): Promise<{ cpu: Record<Category, number>; rps: number }> {
+  const file = join(tmpdir(), `fic-bench-${process.pid}-${Date.now()}.cpuprofile`);
+  const server = await startServer(
+    b.services.both,
+    { ...b.settings, BENCH_CPU_PROFILE: file },
+    { preload: [join(ROOT, 'bench', 'cpu-profile-preload.js')] },
+  );
+  try {
+    pinCores(server.child.pid!);
+    await load(`${server.url}${path}`, 50, 2, init);
+    process.kill(server.child.pid!, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 200));
+    const figures = await load(`${server.url}${path}`, 50, KNOBS.long, init);
+    process.kill(server.child.pid!, 'SIGUSR2');
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+        return { cpu: perRequest(profile, figures.requests), rps: figures.rps };
+      } catch {
+        // not written yet
+      }
+    }
+    throw new Error('the server wrote no CPU profile');
+  } finally {
+    server.stop();
+    rmSync(file, { force: true });
+  }
+}
+
+export async function profile(b: Bench): Promise<void> {
+  const query = `interactionSid=${b.kd}&channelSid=${b.uo}`;
+  const ours = await profiled(b, `/get-channel?${query}`, { headers: bearer(DEMO.agentToken) });
+  const base = await profiled(b, `/baseline-get-channel?${query}`, {});
+  const total = (cpu: Record<Category, number>) => CATEGORIES.reduce((sum, c) => sum + cpu[c], 0);
+  say();
+  say(`CPU per warm get-channel request at concurrency 50 (Twilio ${b.fake.latencyMs} ms, ${KNOBS.long} s each, V8 CPU profile), ms:`);
+  say();
+  say('| whose code | ours | base | ours − base |');
+  say('|---|---|---|---|');
+  for (const c of CATEGORIES) say(`| ${c} | ${fmt(ours.cpu[c], 3)} | ${fmt(base.cpu[c], 3)} | ${fmt(ours.cpu[c] - base.cpu[c], 3)} |`);
+  say(`| **total** | ${fmt(total(ours.cpu), 3)} | ${fmt(total(base.cpu), 3)} | ${fmt(total(ours.cpu) - total(base.cpu), 3)} |`);
+  say(`| req/s while profiled | ${fmt(ours.rps, 0)} | ${fmt(base.rps, 0)} | |`);
+}
