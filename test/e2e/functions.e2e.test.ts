@@ -23,15 +23,9 @@ describe.each([
 
   beforeAll(async () => {
     s = await startSeededFake();
+    const twilioAt = { TWILIO_API_BASE_URL: s.baseUrl, TWILIO_IAM_BASE_URL: s.baseUrl };
     server = await startFunctions(
-      {
-        ACCOUNT_SID: f.ACCOUNT_SID,
-        AUTH_TOKEN: f.AUTH_TOKEN,
-        TWILIO_API_BASE_URL: s.baseUrl,
-        TWILIO_IAM_BASE_URL: s.baseUrl,
-        ALLOWED_ORIGINS: FLEX,
-        REQUEST_DEADLINE_MS: '2000',
-      },
+      { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN, ...twilioAt, ALLOWED_ORIGINS: FLEX, REQUEST_DEADLINE_MS: '2000' },
       { cold },
     );
   });
