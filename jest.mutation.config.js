@@ -11,5 +11,5 @@ module.exports = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // Waits out a 4 s idle timeout to pin a number, which Stryker does not mutate.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/transport-idle\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/twilio/transport-idle\\.test\\.ts$'],
 };

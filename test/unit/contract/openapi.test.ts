@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as api from '../../src/contract/api';
-import { buildDocument } from '../../scripts/openapi';
+import * as api from '../../../src/contract/api';
+import { buildDocument } from '../../../scripts/openapi';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const doc = buildDocument('0.0.0-test') as any;
 
 function validate(document: object): { valid: boolean; errors?: unknown[] } {

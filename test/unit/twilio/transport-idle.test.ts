@@ -4,8 +4,8 @@
  * `npm run test:mutation` leaves it out (jest.mutation.config.js): it pins a number, which
  * Stryker does not mutate, and would add those seconds to thousands of mutant runs.
  */
-import { IDLE_SOCKET_MS, Transport } from '../../src/twilio/transport';
-import * as f from '../support/fixtures';
+import { IDLE_SOCKET_MS, Transport } from '../../../src/twilio/transport';
+import * as f from '../../support/fixtures';
 
 const transport = (baseUrl: string) =>
   new Transport({ service: 'the Twilio REST API', callTimeoutMs: 2000, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });

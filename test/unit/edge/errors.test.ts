@@ -11,7 +11,7 @@ import {
   RateLimitedError,
   UpstreamError,
   UpstreamTimeoutError,
-} from '../../src/edge/errors';
+} from '../../../src/edge/errors';
 
 function rest(status: number, body: object | string): RestException {
   return new RestException({ statusCode: status, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -3,15 +3,15 @@
  * describes (parsing it changes nothing), and every error the library raises is a code the
  * contract lists.
  */
-import * as api from '../../src/contract/api';
-import * as answers from '../../src/contract/answers';
-import * as errors from '../../src/edge/errors';
-import { handler as getChannel } from '../../functions/get-channel';
-import { handler as listChannels } from '../../functions/list-channels';
-import { handler as closeChannel } from '../../functions/close-channel';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { invoke, settings } from '../support/invoke';
-import * as f from '../support/fixtures';
+import * as api from '../../../src/contract/api';
+import * as answers from '../../../src/contract/answers';
+import * as errors from '../../../src/edge/errors';
+import { handler as getChannel } from '../../../functions/get-channel';
+import { handler as listChannels } from '../../../functions/list-channels';
+import { handler as closeChannel } from '../../../functions/close-channel';
+import { startSeededFake, type Seeded } from '../../support/fake';
+import { invoke, settings } from '../../support/invoke';
+import * as f from '../../support/fixtures';
 
 let s: Seeded;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { backoffMs, decide, DEFAULT_POLICY, isRetryable, parseRetryAfter } from '../../src/twilio/retry';
+import { backoffMs, decide, DEFAULT_POLICY, isRetryable, parseRetryAfter } from '../../../src/twilio/retry';
 
 const half = () => 0.5;
 

@@ -2,10 +2,10 @@
  * lib/http piece by piece: what counts as the Runtime's own `request`, how headers and the
  * method are read, and which error answers are logged at which level.
  */
-import { assertRuntimeRequest, errorResponse, readHeaders, readParams, requestMethod } from '../../src/edge/http';
-import { HttpError, InvalidRequestError, UpstreamError } from '../../src/edge/errors';
-import { captured } from '../support/capture-logs';
-import type { FakeResponse } from '../support/runtime-globals';
+import { assertRuntimeRequest, errorResponse, readHeaders, readParams, requestMethod } from '../../../src/edge/http';
+import { HttpError, InvalidRequestError, UpstreamError } from '../../../src/edge/errors';
+import { captured } from '../../support/capture-logs';
+import type { FakeResponse } from '../../support/runtime-globals';
 
 /** The test Runtime's Response, with its fields public. */
 const answer = (r: unknown) => r as FakeResponse;

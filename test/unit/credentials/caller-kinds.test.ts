@@ -4,9 +4,9 @@
  * fails twice: `npm run typecheck` (authorityOf's switch ends in `never`) and this suite (the
  * table below must name every kind in CALLER_KINDS, and each must get the decision it names).
  */
-import { CALLER_KINDS, signedByTwilio, type Caller, type CallerKind } from '../../src/credentials/auth';
-import { authorityOf, authorizeCaller, authorizeClose } from '../../src/credentials/policy';
-import { ForbiddenError } from '../../src/edge/errors';
+import { CALLER_KINDS, signedByTwilio, type Caller, type CallerKind } from '../../../src/credentials/auth';
+import { authorityOf, authorizeCaller, authorizeClose } from '../../../src/credentials/policy';
+import { ForbiddenError } from '../../../src/edge/errors';
 
 /** A caller of each kind, and the authority it must have. Exhaustive by type: a new kind must be added here. */
 const EXPECTED: Record<CallerKind, { caller: Caller; authority: 'account' | 'flex-user'; signed: boolean }> = {

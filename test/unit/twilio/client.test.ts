@@ -2,9 +2,9 @@
  * lib/twilio: one client per container and settings, and the Flex API code loaded ahead of the
  * first call (lib/endpoint asks for it while a request's credential check is under way).
  */
-import { loadSoon, twilioClient } from '../../src/twilio/client';
-import { loadConfig } from '../../src/config';
-import { settings } from '../support/invoke';
+import { loadSoon, twilioClient } from '../../../src/twilio/client';
+import { loadConfig } from '../../../src/config';
+import { settings } from '../../support/invoke';
 
 const config = () => loadConfig(settings('http://127.0.0.1:2') as never);
 /** The helper keeps a domain it has loaded on the client (`_flexApi`, set on first use of `flexApi`). */
