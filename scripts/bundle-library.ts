@@ -27,7 +27,6 @@ const common: BuildOptions = {
   platform: 'node',
   target: 'node20',
   external: ['twilio', 'twilio/*'],
-  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 };
