@@ -1,4 +1,4 @@
-import { loadConfig, twilioCredentials } from '../../src/config';
+import { loadConfig, perSettings, twilioCredentials } from '../../src/config';
 import { MisconfiguredError } from '../../src/edge/errors';
 import * as f from '../support/fixtures';
 
@@ -197,6 +197,15 @@ describe('each setting, exactly (messages, edges and values)', () => {
     expect(load({ ...base, CLOSE_POLICY: 'roles' }).closePolicy).toBe('roles');
   });
 
+  it('a setting that goes missing, or one that appears, is a change too; an undefined one is no setting', () => {
+    const withPolicy = load({ ...base, CLOSE_POLICY: 'roles' });
+    const without = load(base);
+    expect(without).not.toBe(withPolicy);
+    expect(without.closePolicy).toBe('participant');
+    expect(load({ ...base, CLOSE_POLICY: undefined } as never)).toBe(without);
+    expect(load({ ...base, READ_ROLES: 'admin' }).readRoles).toEqual(['admin']);
+  });
+
   it('Twilio calls are signed with the API key when there is one, else the auth token', () => {
     const c = load(base);
     expect(twilioCredentials(c)).toEqual({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
@@ -204,5 +213,28 @@ describe('each setting, exactly (messages, edges and values)', () => {
     expect(twilioCredentials({ ...c, apiKey: f.API_KEY, apiSecret: undefined })).toEqual({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
     expect(twilioCredentials({ ...c, apiKey: undefined, apiSecret: f.API_SECRET })).toEqual({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
     expect(twilioCredentials({ ...c, authToken: undefined })).toEqual({ username: f.ACCOUNT_SID, password: '' });
+  });
+});
+
+describe('perSettings: one instance per settings', () => {
+  it('builds once for the same values, again when a value changes, a key appears or one goes', () => {
+    const make = jest.fn((o: object) => ({ built: o }));
+    const get = perSettings(make);
+    const first = get({ a: 1, b: 'x' });
+    expect(get({ a: 1, b: 'x' })).toBe(first);
+    expect(get({ a: 2, b: 'x' })).not.toBe(first);
+    const withExtra = get({ a: 2, b: 'x', c: undefined });
+    expect(make).toHaveBeenCalledTimes(3);
+    expect(get({ a: 2, b: 'x' })).not.toBe(withExtra);
+    expect(make).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps its own copy: changing the object it was given later is still a change', () => {
+    const get = perSettings((o: { a: number }) => ({ a: o.a }));
+    const options = { a: 1 };
+    const first = get(options);
+    options.a = 2;
+    expect(get(options)).not.toBe(first);
+    expect(get(options).a).toBe(2);
   });
 });
