@@ -123,11 +123,13 @@ const origins = z.pipe(
   optionalText,
   z.optional(z.string()).check(
     z.superRefine((v, ctx) => {
-      const bad = list(v, []).find((item) => !isOrigin(item));
-      if (bad !== undefined) {
+      // The entry is named by its position, never echoed: this message reaches every caller in
+      // a 500, and a settings value is not theirs to read.
+      const bad = list(v, []).findIndex((item) => !isOrigin(item));
+      if (bad >= 0) {
         ctx.addIssue({
           code: 'custom',
-          message: `must be a comma-separated list of origins like https://flex.twilio.com ("${bad.slice(0, 60)}" is not one; * is not allowed)`,
+          message: `must be a comma-separated list of origins like https://flex.twilio.com (entry ${bad + 1} is not one; * is not allowed)`,
         });
       }
     }),

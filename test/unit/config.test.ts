@@ -131,9 +131,9 @@ describe('each setting, exactly (messages, edges and values)', () => {
       'invalid settings: TWILIO_IAM_BASE_URL must be https (plain http is allowed to loopback only)',
     ],
     [
-      'a bad origin (named, cut at 60 characters)',
+      'a bad origin (named by its position, never by its value)',
       { ALLOWED_ORIGINS: `https://ok.example, https://${'x'.repeat(80)}/` },
-      `invalid settings: ALLOWED_ORIGINS must be a comma-separated list of origins like https://flex.twilio.com ("${`https://${'x'.repeat(80)}/`.slice(0, 60)}" is not one; * is not allowed)`,
+      'invalid settings: ALLOWED_ORIGINS must be a comma-separated list of origins like https://flex.twilio.com (entry 2 is not one; * is not allowed)',
     ],
     [
       'two problems at once',
@@ -204,5 +204,19 @@ describe('each setting, exactly (messages, edges and values)', () => {
     expect(twilioCredentials({ ...c, apiKey: f.API_KEY, apiSecret: undefined })).toEqual({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
     expect(twilioCredentials({ ...c, apiKey: undefined, apiSecret: f.API_SECRET })).toEqual({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
     expect(twilioCredentials({ ...c, authToken: undefined })).toEqual({ username: f.ACCOUNT_SID, password: '' });
+  });
+});
+
+describe('a settings error seen by a caller', () => {
+  it('names the key and the entry, never the value (the 500 any caller gets)', async () => {
+    const { handler } = await import('../../functions/get-channel');
+    const { invoke } = await import('../support/invoke');
+    const secretish = 'https://internal-staging-host.example.corp/flex?key=abc123';
+    const r = await invoke(handler, { ...base, ALLOWED_ORIGINS: `https://flex.twilio.com,${secretish}` }, { path: '/get-channel', method: 'GET' });
+    expect(r.statusCode).toBe(500);
+    expect(r.json.error.code).toBe('misconfigured');
+    expect(r.json.error.message).toContain('ALLOWED_ORIGINS');
+    expect(r.json.error.message).toContain('entry 2');
+    for (const part of ['internal-staging-host', 'example.corp', 'abc123']) expect(JSON.stringify(r.json)).not.toContain(part);
   });
 });
