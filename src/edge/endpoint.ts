@@ -65,7 +65,7 @@ async function work(
   const raw = http.readParams(event);
   params.assertBounds(raw, spec.maxParamsBytes);
 
-  const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
+  const authRequest = { headers, params: raw, path: String(context.PATH ?? ''), method };
   if (gate === 'function' && !auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
 
   const parsed = params.parseParams(spec.params, raw);

@@ -140,7 +140,7 @@ describe('constant-time comparison of account credentials', () => {
   ])('%s credentials cost exactly one fixed-length timingSafeEqual', async (_name, authorization) => {
     const spy = jest.spyOn(crypto, 'timingSafeEqual');
     await authenticate(
-      { headers: { authorization }, params: {}, path: '/get-channel' },
+      { headers: { authorization }, params: {}, path: '/get-channel', method: 'POST' as const },
       {
         ...(await import('../../src/config')).loadConfig(
           settings(ctx.s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any,

@@ -107,7 +107,7 @@ describe('Flex token', () => {
 
   it('hands the validated identity to the handler', async () => {
     const caller = await authenticate(
-      { headers: { authorization: `Bearer ${f.AGENT_TOKEN}` }, params: {}, path: '/get-channel' },
+      { headers: { authorization: `Bearer ${f.AGENT_TOKEN}` }, params: {}, path: '/get-channel', method: 'POST' as const },
       { ...(await import('../../src/config')).loadConfig(settings(ctx.s.baseUrl) as any) },
     );
     expect(caller).toMatchObject({ kind: 'flex-token', identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER });

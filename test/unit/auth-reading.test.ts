@@ -50,7 +50,7 @@ describe('reading credentials, exactly', () => {
     const config = loadConfig(settings(ctx.s.baseUrl) as never);
     const off = (auth: Partial<typeof config.auth>) => ({ ...config, auth: { ...config.auth, ...auth } });
     const basicHeader = { authorization: `Basic ${b64('u:p')}` };
-    const req = (headers: Record<string, string>, params: Record<string, unknown> = {}) => ({ headers, params, path: '/x' });
+    const req = (headers: Record<string, string>, params: Record<string, unknown> = {}) => ({ headers, params, path: '/x', method: 'POST' as const });
     expect(presentsCredentials(req(basicHeader), off({ accountCredentials: false }))).toBe(true);
     expect(presentsCredentials(req(basicHeader), off({ apiKeys: false }))).toBe(true);
     expect(presentsCredentials(req(basicHeader), off({ accountCredentials: false, apiKeys: false }))).toBe(false);
@@ -66,7 +66,7 @@ describe('reading credentials, exactly', () => {
   it('says exactly who the caller is', async () => {
     const config = loadConfig(settings(ctx.s.baseUrl) as never);
     ctx.s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET);
-    const req = (headers: Record<string, string>) => ({ headers, params: {}, path: '/get-channel' });
+    const req = (headers: Record<string, string>) => ({ headers, params: {}, path: '/get-channel', method: 'POST' as const });
     expect(await authenticate(req({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }), config)).toEqual({ kind: 'account-credentials' });
     expect(await authenticate(req({ authorization: f.basic(f.CALLER_KEY, f.CALLER_SECRET) }), config)).toEqual({
       kind: 'api-key',
@@ -76,7 +76,7 @@ describe('reading credentials, exactly', () => {
 
   it('with no auth token configured, account credentials and signatures never pass (not even "undefined")', async () => {
     const config = { ...loadConfig(settings(ctx.s.baseUrl) as never), authToken: undefined };
-    const req = (headers: Record<string, string>) => ({ headers, params: { a: '1' }, path: '/get-channel' });
+    const req = (headers: Record<string, string>) => ({ headers, params: { a: '1' }, path: '/get-channel', method: 'POST' as const });
     await expect(authenticate(req({ authorization: f.basic(f.ACCOUNT_SID, 'undefined') }), config)).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(authenticate(req({ 'x-twilio-signature': sign('/get-channel', { a: '1' }) }), config)).rejects.toBeInstanceOf(UnauthorizedError);
   });

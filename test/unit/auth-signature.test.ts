@@ -107,3 +107,39 @@ describe('a signed request means exactly what was signed', () => {
     expect(r.statusCode).toBe(200);
   });
 });
+
+describe('a signature fits one method: the query-string form for a GET only', () => {
+  it('the signature of a GET (its URL with the query string) does not pass on a POST of the same parameters: no close', async () => {
+    const params = { interactionSid: ctx.s.interactionSid, channelSid: ctx.s.channelSid };
+    const signature = twilio.getExpectedTwilioSignature(f.AUTH_TOKEN, `https://${DOMAIN}/close-channel?${new URLSearchParams(params)}`, {});
+    const r = await invoke(closeChannel, ctx.env, { path: '/close-channel', method: 'POST', params, headers: { 'x-twilio-signature': signature } });
+    expect(r.statusCode).toBe(401);
+    expect(ctx.s.fake.apiRequests()).toHaveLength(0);
+  });
+
+  it('the signature of a POST (URL + parameters) does not pass on a GET', async () => {
+    const params = { interactionSid: ctx.s.interactionSid, channelSid: ctx.s.channelSid };
+    const r = await invoke(getChannel, ctx.env, {
+      path: '/get-channel',
+      method: 'GET',
+      params,
+      headers: { 'x-twilio-signature': sign('/get-channel', params) },
+    });
+    expect(r.statusCode).toBe(401);
+    expect(ctx.s.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('only strings enter the signature check', () => {
+  it.each<[string, unknown]>([
+    ['an object whose toString is not a function', { toString: 1 }],
+    ['a number', 5],
+    ['null', null],
+    ['an array holding an object', ['a', { b: 1 }]],
+  ])('%s beside a signature → 400 naming the field, nothing sent', async (_label, value) => {
+    const r = await get({ 'x-twilio-signature': 'anything', 'content-type': 'application/json' }, { foo: value });
+    expect(r.statusCode).toBe(400);
+    expect(r.json.error.details).toEqual([{ field: 'foo', message: expect.stringContaining('must be a string') }]);
+    expect(ctx.s.fake.requests).toHaveLength(0);
+  });
+});
