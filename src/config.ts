@@ -19,7 +19,10 @@ export interface Config {
   region?: string;
   edge?: string;
   allowedOrigins: string[];
+  /** `apiKeys` is on only when AUTH_API_KEYS is and API_KEY_CALLERS lists at least one key. */
   auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean; apiKeys: boolean };
+  /** The API key SIDs (SK…) that may call us with Basic; no other key is ever checked. */
+  apiKeyCallers: string[];
   closePolicy: ClosePolicy;
   /** TaskRouter events on which the orphan guard looks at a task's channel. */
   orphanGuardEvents: string[];
@@ -136,6 +139,17 @@ const origins = z.pipe(
   ),
 );
 
+/** API key SIDs, comma-separated; an entry that is not one is named by its position, never echoed. */
+const apiKeySids = z.pipe(
+  optionalText,
+  z.optional(z.string()).check(
+    z.superRefine((v, ctx) => {
+      const bad = list(v, []).findIndex((item) => !sidPattern('apiKey').test(item));
+      if (bad >= 0) ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of API key SIDs (SK…; entry ${bad + 1} is not one)` });
+    }),
+  ),
+);
+
 const EnvSchema = z.object({
   ACCOUNT_SID: sid('account'),
   AUTH_TOKEN: z.pipe(optionalText, z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits')))),
@@ -148,6 +162,7 @@ const EnvSchema = z.object({
   AUTH_TWILIO_SIGNATURE: flag(true),
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
   AUTH_API_KEYS: flag(true),
+  API_KEY_CALLERS: apiKeySids,
   CLOSE_POLICY: z._default(z.enum(['participant', 'roles', 'off'], { error: 'must be participant, roles or off' }), 'participant'),
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
@@ -237,8 +252,9 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
       flexToken: e.AUTH_FLEX_TOKEN,
       twilioSignature: e.AUTH_TWILIO_SIGNATURE,
       accountCredentials: e.AUTH_ACCOUNT_CREDENTIALS,
-      apiKeys: e.AUTH_API_KEYS,
+      apiKeys: e.AUTH_API_KEYS && list(e.API_KEY_CALLERS, []).length > 0,
     },
+    apiKeyCallers: list(e.API_KEY_CALLERS, []),
     closePolicy: e.CLOSE_POLICY,
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
     readRoles: list(e.READ_ROLES, ['agent', 'supervisor', 'admin']),

@@ -3,8 +3,8 @@
  * in the settings):
  * 1. the agent's Flex token (`Token` parameter or `Authorization: Bearer`), checked with IAM;
  * 2. a valid `X-Twilio-Signature` (Twilio webhooks; Studio should use the protected twins);
- * 3. `Authorization: Basic` for your own servers: an API key of the account (`SK…:secret`,
- *    checked with Twilio, lib/api-key), or the account SID and auth token.
+ * 3. `Authorization: Basic` for your own servers: an API key listed in API_KEY_CALLERS
+ *    (`SK…:secret`, then checked with Twilio, credentials/api-key), or the account SID and auth token.
  * Nothing else gets in. Every check happens before any call to the Interactions API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -137,12 +137,14 @@ interface CredentialCheck {
  */
 const CREDENTIALS: readonly CredentialCheck[] = [
   {
-    // An API key of the account: a Basic user that is a key SID (SK…), checked with Twilio.
+    // An API key the team listed in API_KEY_CALLERS (checked here, before any network call: any
+    // other key of the account, a wallboard's restricted key say, is refused unasked), then
+    // checked with Twilio for being still valid.
     enabled: (on) => on.apiKeys,
     presented: presentsBasic,
     check: async (req, config) => {
       const basic = parseBasic(req.headers.authorization);
-      if (basic === undefined || !basic.user.startsWith('SK')) return undefined;
+      if (basic === undefined || !config.apiKeyCallers.includes(basic.user)) return undefined;
       return (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) ? { kind: 'api-key', sid: basic.user } : undefined;
     },
   },

@@ -12,7 +12,12 @@ useSeededFake();
 describe('API keys of the account (Basic SK…:secret), for your own servers', () => {
   const key = { authorization: f.basic(f.CALLER_KEY, f.CALLER_SECRET) };
   const queueChecks = () => ctx.s.fake.requests.filter((q) => q.path.endsWith('/Queues.json'));
-  beforeEach(() => ctx.s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET));
+  /** The settings with CALLER_KEY listed in API_KEY_CALLERS. */
+  const listed = (extra: Record<string, string> = {}) => settings(ctx.s.baseUrl, { API_KEY_CALLERS: f.CALLER_KEY, ...extra });
+  beforeEach(() => {
+    ctx.s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET);
+    ctx.env = listed();
+  });
 
   it('a live key is checked with Twilio once, then cached: two requests, one check', async () => {
     expect((await get(key)).statusCode).toBe(200);
@@ -25,6 +30,18 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
       query: { PageSize: '1' },
     });
     expect(ctx.s.fake.iamRequests()).toHaveLength(0);
+  });
+
+  it('a live key of the account that API_KEY_CALLERS does not list is refused without asking Twilio', async () => {
+    const other = `SK${'8f'.repeat(16)}`;
+    ctx.s.fake.callerKeys.set(other, f.CALLER_SECRET);
+    expect((await get({ authorization: f.basic(other, f.CALLER_SECRET) })).statusCode).toBe(401);
+    expect(ctx.s.fake.requests).toHaveLength(0);
+  });
+
+  it('with API_KEY_CALLERS empty (the default) no key gets in, and Twilio is not asked', async () => {
+    expect((await get(key, {}, settings(ctx.s.baseUrl))).statusCode).toBe(401);
+    expect(ctx.s.fake.requests).toHaveLength(0);
   });
 
   it('a wrong secret is a 401', async () => {
@@ -41,7 +58,7 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
   });
 
   it('revoking the key revokes the caller once the cache lifetime has passed (0 here)', async () => {
-    const noCache = settings(ctx.s.baseUrl, { TOKEN_CACHE_MAX_TTL_MS: '0' });
+    const noCache = listed({ TOKEN_CACHE_MAX_TTL_MS: '0' });
     expect((await get(key, {}, noCache)).statusCode).toBe(200);
     ctx.s.fake.callerKeys.delete(f.CALLER_KEY);
     expect((await get(key, {}, noCache)).statusCode).toBe(401);
@@ -49,13 +66,13 @@ describe('API keys of the account (Basic SK…:secret), for your own servers', (
 
   it('Twilio failing while checking is a 502, never an allow', async () => {
     ctx.s.fake.inject({ kind: 'status', status: 500 }, (q) => q.path.endsWith('/Queues.json'), 10);
-    const r = await get(key, {}, settings(ctx.s.baseUrl, { TOKEN_CACHE_MAX_TTL_MS: '0' }));
+    const r = await get(key, {}, listed({ TOKEN_CACHE_MAX_TTL_MS: '0' }));
     expect(r.statusCode).toBe(502);
     expect(ctx.s.fake.apiRequests()).toHaveLength(0);
   });
 
   it('switched off (AUTH_API_KEYS=false): 401 without asking Twilio', async () => {
-    expect((await get(key, {}, settings(ctx.s.baseUrl, { AUTH_API_KEYS: 'false' }))).statusCode).toBe(401);
+    expect((await get(key, {}, listed({ AUTH_API_KEYS: 'false' }))).statusCode).toBe(401);
     expect(ctx.s.fake.requests).toHaveLength(0);
   });
 

@@ -47,7 +47,7 @@ describe('reading credentials, exactly', () => {
   });
 
   it('whether a request presents any credential an enabled check could take (no network)', () => {
-    const config = loadConfig(settings(ctx.s.baseUrl) as never);
+    const config = loadConfig(settings(ctx.s.baseUrl, { API_KEY_CALLERS: f.CALLER_KEY }) as never);
     const off = (auth: Partial<typeof config.auth>) => ({ ...config, auth: { ...config.auth, ...auth } });
     const basicHeader = { authorization: `Basic ${b64('u:p')}` };
     const req = (headers: Record<string, string>, params: Record<string, unknown> = {}) => ({ headers, params, path: '/x', method: 'POST' as const });
@@ -64,7 +64,7 @@ describe('reading credentials, exactly', () => {
   });
 
   it('says exactly who the caller is', async () => {
-    const config = loadConfig(settings(ctx.s.baseUrl) as never);
+    const config = loadConfig(settings(ctx.s.baseUrl, { API_KEY_CALLERS: f.CALLER_KEY }) as never);
     ctx.s.fake.callerKeys.set(f.CALLER_KEY, f.CALLER_SECRET);
     const req = (headers: Record<string, string>) => ({ headers, params: {}, path: '/get-channel', method: 'POST' as const });
     expect(await authenticate(req({ authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) }), config)).toEqual({ kind: 'account-credentials' });

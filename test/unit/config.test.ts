@@ -164,8 +164,19 @@ describe('each setting, exactly (messages, edges and values)', () => {
     ['no', false],
     ['off', false],
   ])('switch value %s is %s', (value, expected) => {
-    expect(load({ ...base, AUTH_API_KEYS: value }).auth.apiKeys).toBe(expected);
+    expect(load({ ...base, AUTH_API_KEYS: value, API_KEY_CALLERS: f.CALLER_KEY }).auth.apiKeys).toBe(expected);
     expect(load({ ...base, AUTH_FLEX_TOKEN: value }).auth.flexToken).toBe(expected);
+  });
+
+  it('API_KEY_CALLERS: empty by default, and then no API key gets in whatever AUTH_API_KEYS says', () => {
+    expect(load(base)).toMatchObject({ apiKeyCallers: [], auth: { apiKeys: false } });
+    expect(load({ ...base, AUTH_API_KEYS: 'true', API_KEY_CALLERS: ' ' }).auth.apiKeys).toBe(false);
+    expect(load({ ...base, API_KEY_CALLERS: ` ${f.CALLER_KEY} ,${f.API_KEY},` })).toMatchObject({
+      apiKeyCallers: [f.CALLER_KEY, f.API_KEY],
+      auth: { apiKeys: true },
+    });
+    const bad = failure({ ...base, API_KEY_CALLERS: `${f.CALLER_KEY},SKnot-a-key-value` });
+    expect(bad).toBe('invalid settings: API_KEY_CALLERS must be a comma-separated list of API key SIDs (SK…; entry 2 is not one)');
   });
 
   it('text settings are trimmed, and blank is unset', () => {
