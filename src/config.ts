@@ -178,7 +178,8 @@ const EnvSchema = z.object({
   DOMAIN_NAME: optionalText,
 });
 
-const SETTING_NAMES = Object.keys(EnvSchema.shape);
+/** Every setting the functions read (npm run deploy uploads a credential-looking key only if it is one of these). */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /** The credentials calls to Twilio (REST and IAM) are signed with: the API key if set, else the auth token. */
 export function twilioCredentials(config: Config): { username: string; password: string } {
