@@ -74,8 +74,10 @@ async function work(
     const checking = gate === 'platform' ? Promise.resolve<Caller>({ kind: 'twilio-platform' }) : auth.authenticate(authRequest, config);
     twilio.loadSoon(config);
     const caller = await checking;
-    if ((caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') && !spec.webhook)
-      params.assertUnambiguouslySigned(spec.params, raw);
+    if (caller.kind === 'twilio-signature' || caller.kind === 'twilio-platform') {
+      http.assertSignedEncoding(headers);
+      if (!spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
+    }
     policy.authorizeCaller(caller, config);
     return (await operation.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) })) as object;
   });

@@ -4,6 +4,7 @@
 import twilio from 'twilio';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as closeChannel } from '../../functions/close-channel';
+import { handler as studioClose } from '../../functions/studio/close-channel.protected';
 import { invoke, settings } from '../support/invoke';
 import { ctx, DOMAIN, get, sign, useSeededFake } from '../support/auth-harness';
 import * as f from '../support/fixtures';
@@ -141,5 +142,35 @@ describe('only strings enter the signature check', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json.error.details).toEqual([{ field: 'foo', message: expect.stringContaining('must be a string') }]);
     expect(ctx.s.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('the twins, and signed callers, act only on form parameters (what a signature covers)', () => {
+  const params = () => ({ interactionSid: ctx.s.interactionSid, channelSid: ctx.s.otherChannelSid });
+
+  it('a protected twin handed a JSON body → 400 naming content-type, nothing sent', async () => {
+    const r = await invoke(studioClose, ctx.env, {
+      path: '/studio/close-channel',
+      params: params(),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json.error.details).toEqual([{ field: 'content-type', message: expect.stringContaining('form-encoded') }]);
+    expect(ctx.s.fake.requests).toHaveLength(0);
+  });
+
+  it('the same twin with a form body (as Studio sends it) closes', async () => {
+    const r = await invoke(studioClose, ctx.env, { path: '/studio/close-channel', params: params() });
+    expect(r.statusCode).toBe(200);
+  });
+
+  it('a public function: a valid signature of the parameters, sent as JSON, is refused', async () => {
+    const r = await invoke(closeChannel, ctx.env, {
+      path: '/close-channel',
+      params: params(),
+      headers: { 'x-twilio-signature': sign('/close-channel', params()), 'content-type': 'application/json' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(ctx.s.fake.apiRequests()).toHaveLength(0);
   });
 });
