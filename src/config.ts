@@ -40,6 +40,10 @@ export interface Config {
   tokenCacheSize: number;
   /** Most Flex token validations one container asks IAM at once. */
   iamMaxConcurrent: number;
+  /** Most validations waiting for one of those slots (then 429). */
+  iamMaxQueued: number;
+  /** Longest a validation waits for a slot, in ms (then 429). */
+  iamMaxWaitMs: number;
   /** Where the Twilio REST API and IAM are; only changed for the sandbox and tests. */
   apiBaseUrl?: string;
   iamBaseUrl?: string;
@@ -173,6 +177,8 @@ const EnvSchema = z.object({
   TOKEN_CACHE_MAX_TTL_MS: integer(300_000, 0, 3_600_000),
   TOKEN_CACHE_SIZE: integer(1000, 0, 100_000),
   IAM_MAX_CONCURRENT: integer(20, 1, 1000),
+  IAM_MAX_QUEUED: integer(100, 0, 10_000),
+  IAM_MAX_WAIT_MS: integer(3000, 0, 9000),
   TWILIO_API_BASE_URL: baseUrl,
   TWILIO_IAM_BASE_URL: baseUrl,
   DOMAIN_NAME: optionalText,
@@ -266,6 +272,8 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     tokenCacheMaxTtlMs: e.TOKEN_CACHE_MAX_TTL_MS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
     iamMaxConcurrent: e.IAM_MAX_CONCURRENT,
+    iamMaxQueued: e.IAM_MAX_QUEUED,
+    iamMaxWaitMs: e.IAM_MAX_WAIT_MS,
     apiBaseUrl: e.TWILIO_API_BASE_URL,
     iamBaseUrl: e.TWILIO_IAM_BASE_URL,
     publicBaseUrl: `https://${e.DOMAIN_NAME ?? 'localhost'}`,

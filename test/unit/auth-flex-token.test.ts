@@ -18,15 +18,24 @@ describe('Flex token', () => {
     expect(ctx.s.fake.iamRequests()).toHaveLength(0);
   });
 
-  it('beyond IAM_MAX_CONCURRENT validations at once: 429 rate_limited with Retry-After, IAM not asked', async () => {
+  it('beyond IAM_MAX_CONCURRENT validations at once and no queue (IAM_MAX_QUEUED=0): 429 rate_limited with Retry-After, IAM not asked', async () => {
     ctx.s.fake.inject({ kind: 'delay', ms: 300 }, (q) => q.path.endsWith('/validate'), 10);
-    const limited = settings(ctx.s.baseUrl, { IAM_MAX_CONCURRENT: '2' });
+    const limited = settings(ctx.s.baseUrl, { IAM_MAX_CONCURRENT: '2', IAM_MAX_QUEUED: '0' });
     const answers = await Promise.all([1, 2, 3].map((i) => get({ authorization: `Bearer ${f.flexToken(`busy-${i}`)}` }, {}, limited)));
     expect(answers.map((r) => r.statusCode).sort()).toEqual([401, 401, 429]);
     const refused = answers.find((r) => r.statusCode === 429)!;
     expect(refused.json.error.code).toBe('rate_limited');
     expect(refused.headers['Retry-After']).toBe('1');
     expect(ctx.s.fake.iamRequests()).toHaveLength(2);
+  });
+
+  it('beyond IAM_MAX_CONCURRENT with the default queue: the next caller waits for a slot and is answered', async () => {
+    ctx.s.fake.inject({ kind: 'delay', ms: 200 }, (q) => q.path.endsWith('/validate'), 10);
+    const limited = settings(ctx.s.baseUrl, { IAM_MAX_CONCURRENT: '2' });
+    const tokens = [f.flexToken('busy-1'), f.flexToken('busy-2'), f.AGENT_TOKEN];
+    const answers = await Promise.all(tokens.map((t) => get({ authorization: `Bearer ${t}` }, {}, limited)));
+    expect(answers.map((r) => r.statusCode)).toEqual([401, 401, 200]);
+    expect(ctx.s.fake.iamRequests()).toHaveLength(3);
   });
 
   it('is accepted as the Token parameter', async () => {
