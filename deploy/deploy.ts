@@ -4,8 +4,9 @@
  * and make the service's variables equal to the settings file.
  *
  * Before anything is uploaded it refuses: a compiled function or an asset that comes from no
- * source file; a runtime dependency given as a range; a setting meant for the sandbox and
- * tests; settings the functions' own parser rejects. After the toolkit's deploy it removes the
+ * source file, is a link, resolves outside its folder, or holds a credential of the settings; a
+ * runtime dependency given as a range; a setting meant for the sandbox and tests, or a
+ * credential-looking key that is not a setting of ours; settings the functions' own parser rejects. After the toolkit's deploy it removes the
  * variables the settings file no longer holds. It prints names, never values. `--dry-run` reads
  * the service and prints the same plan, changing nothing.
  */
@@ -22,6 +23,7 @@ import { ROOT } from '../scripts/root';
 import { loadConfig } from '../src/config';
 import { rangedDependencies, readServerlessRc } from './project';
 import { strayFiles } from './sources';
+import { filesHoldingCredentials, linkedFiles } from './uploads';
 import { describePlan, planVariables, RefusedSettingError } from './variables';
 
 function fail(message: string): never {
@@ -104,6 +106,27 @@ async function main(): Promise<void> {
     fail(
       `these files come from no source file of the project; run npm run build (it starts from an empty dist/) or remove them:\n  ${[...strays.functions, ...strays.assets].join('\n  ')}`,
     );
+  }
+
+  const unsafe = [
+    ...linkedFiles(
+      ROOT,
+      join(ROOT, rc.functionsFolder),
+      functions.map((f) => f.filePath),
+    ),
+    ...linkedFiles(
+      ROOT,
+      join(ROOT, rc.assetsFolder),
+      assets.map((a) => a.filePath),
+    ),
+    ...filesHoldingCredentials(
+      ROOT,
+      [...functions, ...assets].map((f) => f.filePath),
+      settings,
+    ),
+  ];
+  if (unsafe.length > 0) {
+    fail(`these files must not be uploaded (nothing was sent):\n  ${unsafe.map((u) => `${u.file} ${u.problem}`).join('\n  ')}`);
   }
 
   const client = new TwilioServerlessApiClient(deployCredentials(settings));

@@ -6,6 +6,7 @@
  * (say `CLOSE_POLICY=off`) would stay live for ever. Here, what `.env` does not hold (or holds
  * empty) is removed from the service.
  */
+import { SETTING_NAMES } from '../src/config';
 
 /**
  * They sign the deploy itself and are never uploaded: a service created by the toolkit has
@@ -17,6 +18,17 @@ export const ACCOUNT_CREDENTIALS = ['ACCOUNT_SID', 'AUTH_TOKEN'] as const;
 
 /** For the sandbox and the tests only: deployed, they would send Flex tokens to another host. */
 export const REFUSED = ['TWILIO_API_BASE_URL', 'TWILIO_IAM_BASE_URL'] as const;
+
+/**
+ * A key whose name says it holds a credential (`TWILIO_AUTH_TOKEN`, the Twilio CLI's own name
+ * for the auth token; `*_SECRET`, `*_TOKEN`, `*_PASSWORD`, `*_KEY`, …). Such a key is uploaded
+ * only when it is one of the functions' own settings (SETTING_NAMES); anything else is refused,
+ * by name, before anything is sent: a service variable is readable by every function and by
+ * whoever can read the service in the Console.
+ */
+export function looksLikeCredential(key: string): boolean {
+  return /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PWD|PASS|KEY|KEYS|CREDENTIALS?|PRIVATE|AUTH)(_|$)/i.test(key) || /(TOKEN|SECRET|PASSWORD)/i.test(key);
+}
 
 /** Secrets: uploaded (the functions need them) but never printed. */
 export const SECRET = ['API_SECRET'] as const;
@@ -45,6 +57,14 @@ export function planVariables(local: Record<string, string>, remote: Record<stri
     }
     if ((ACCOUNT_CREDENTIALS as readonly string[]).includes(key)) continue;
     target[key] = value;
+  }
+  const foreign = Object.keys(target)
+    .filter((key) => looksLikeCredential(key) && !SETTING_NAMES.includes(key))
+    .sort();
+  if (foreign.length > 0) {
+    throw new RefusedSettingError(
+      `${foreign.join(', ')} ${foreign.length === 1 ? 'looks like a credential and is' : 'look like credentials and are'} not a setting of these functions: every service variable is readable by every function, so remove ${foreign.length === 1 ? 'it' : 'them'} from the settings you deploy`,
+    );
   }
   const existing = remote ?? {};
   const plan: VariablePlan = { target, set: [], changed: [], removed: [], unchanged: [] };

@@ -97,3 +97,23 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export function isHopByHopResponseHeader(name: string): boolean {
   return ['connection', 'keep-alive', 'transfer-encoding', 'x-powered-by'].includes(name.toLowerCase());
 }
+
+/**
+ * What a signature can cover, from "Webhooks security" (twilio.com/docs/usage/webhooks/
+ * webhooks-security): Twilio signs the full URL it requested plus, for a form POST
+ * (`application/x-www-form-urlencoded`), each POSTed parameter sorted by name; for a request
+ * whose body is JSON it adds a `bodySHA256` query parameter (the hex SHA-256 of the body) to
+ * the URL, signs the URL alone, and the body must hash to that value (the `twilio` helper's
+ * validateRequestWithBody). Twilio does not document what its Functions gateway does with any
+ * other body: a JSON (or text, or any non-form) body without `bodySHA256` is covered by no
+ * signature, so it is refused here (400) rather than handed to a function as if signed. Should
+ * Twilio's gateway let such a request through, the twins refuse it themselves (src/edge/http.ts
+ * assertSignedEncoding): being wrong here fails safe.
+ */
+export type SignedBody = 'form' | 'hashed' | 'none' | 'unverifiable';
+
+export function signedBodyKind(url: URL, contentType: string | undefined, bodyLength: number): SignedBody {
+  if (url.searchParams.has('bodySHA256')) return 'hashed';
+  if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return 'form';
+  return bodyLength === 0 ? 'none' : 'unverifiable';
+}

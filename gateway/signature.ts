@@ -6,9 +6,11 @@
  * - the full URL Twilio requested (with its query string), plus, for a form POST, every POSTed
  *   parameter sorted by name, name and value concatenated;
  * - for a JSON body, Twilio adds `bodySHA256` to the URL and signs the URL alone; the body must
- *   hash to that value.
+ *   hash to that value;
+ * - any other body (JSON without `bodySHA256`, say) is covered by nothing: refused (rules.ts).
  */
 import { validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
+import { signedBodyKind } from './rules';
 
 export interface SignedRequest {
   /** The public origin the caller addressed, e.g. `https://my-service-1234-dev.twil.io`. */
@@ -30,13 +32,21 @@ function formParams(body: Buffer): Record<string, string | string[]> {
   return params;
 }
 
-/** Is `X-Twilio-Signature` valid for this request under `authToken`? */
+/**
+ * Is `X-Twilio-Signature` valid for this request under `authToken`, covering everything the
+ * function will read? A body no signature covers (rules.signedBodyKind) is refused.
+ */
 export function validSignature(authToken: string | undefined, req: SignedRequest): boolean {
   if (authToken === undefined || authToken === '' || req.signature === undefined || req.signature === '') return false;
   const url = `${req.publicOrigin}${req.originalUrl}`;
-  if (new URL(url).searchParams.has('bodySHA256')) {
-    return validateRequestWithBody(authToken, req.signature, url, req.body.toString('utf8'));
+  switch (signedBodyKind(new URL(url), req.contentType, req.body.length)) {
+    case 'hashed':
+      return validateRequestWithBody(authToken, req.signature, url, req.body.toString('utf8'));
+    case 'form':
+      return validateRequest(authToken, req.signature, url, formParams(req.body));
+    case 'none':
+      return validateRequest(authToken, req.signature, url, {});
+    case 'unverifiable':
+      return false;
   }
-  const isForm = (req.contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-  return validateRequest(authToken, req.signature, url, isForm ? formParams(req.body) : {});
 }

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { FakeTaskRouter } from './fake-taskrouter';
 
 export interface ChannelState {
   sid: string;
@@ -45,6 +46,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The raw query string (a repeated parameter keeps every value here). */
+  search?: string;
   /** Form fields (REST API) or the JSON body (IAM). */
   body: Record<string, unknown>;
   /** Which credentials came in Basic auth (the user part), if any. */
@@ -93,6 +96,8 @@ export class FakeTwilio {
   private counter = 0;
   /** API keys of the account that callers may present (SID → secret); revoke by deleting. */
   readonly callerKeys = new Map<string, string>();
+  /** TaskRouter's tasks (sandbox/fake-taskrouter.ts), which the orphan guard reads. */
+  readonly taskRouter = new FakeTaskRouter();
   /** Added to every answer, to model Twilio's own latency (the benchmark uses it). */
   latencyMs = 0;
 
@@ -237,6 +242,7 @@ export class FakeTwilio {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      search: url.search,
       body,
       basicUser: creds?.user,
     };
@@ -314,6 +320,7 @@ export class FakeTwilio {
       });
       return;
     }
+    if (this.taskRouter.route(req, res, (r, status, body) => this.send(r, status, body))) return;
     if (parts[0] !== 'v1' || parts[1] !== 'Interactions' || parts.length < 4 || parts[3] !== 'Channels') {
       this.send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
       return;

@@ -7,7 +7,7 @@ import type { Context } from '@twilio-labs/serverless-runtime-types/types';
 
 import * as z from 'zod/mini';
 import * as errors from './edge/errors';
-import { sidPattern, sidRule } from './contract/sids';
+import { apiKeySids, baseUrl, flag, integer, list, optionalText, origins, sid } from './config-values';
 
 export type ClosePolicy = 'participant' | 'roles' | 'off';
 
@@ -19,7 +19,10 @@ export interface Config {
   region?: string;
   edge?: string;
   allowedOrigins: string[];
+  /** `apiKeys` is on only when AUTH_API_KEYS is and API_KEY_CALLERS lists at least one key. */
   auth: { flexToken: boolean; twilioSignature: boolean; accountCredentials: boolean; apiKeys: boolean };
+  /** The API key SIDs (SK…) that may call us with Basic; no other key is ever checked. */
+  apiKeyCallers: string[];
   closePolicy: ClosePolicy;
   /** TaskRouter events on which the orphan guard looks at a task's channel. */
   orphanGuardEvents: string[];
@@ -37,102 +40,16 @@ export interface Config {
   tokenCacheSize: number;
   /** Most Flex token validations one container asks IAM at once. */
   iamMaxConcurrent: number;
+  /** Most validations waiting for one of those slots (then 429). */
+  iamMaxQueued: number;
+  /** Longest a validation waits for a slot, in ms (then 429). */
+  iamMaxWaitMs: number;
   /** Where the Twilio REST API and IAM are; only changed for the sandbox and tests. */
   apiBaseUrl?: string;
   iamBaseUrl?: string;
   /** The public base URL of the functions, for checking Twilio signatures. */
   publicBaseUrl: string;
 }
-
-const sid = (kind: 'account' | 'apiKey') => z.string().check(z.regex(sidPattern(kind), sidRule(kind)));
-
-const FLAGS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'] as const;
-type Flag = (typeof FLAGS)[number];
-
-const flag = (fallback: boolean) =>
-  z.pipe(
-    z.optional(z.enum(FLAGS, { error: 'must be true or false' })),
-    z.transform((v: Flag | undefined) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v))),
-  );
-
-const integer = (fallback: number, min: number, max: number) =>
-  z.pipe(
-    z.pipe(
-      z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number'))),
-      z.transform((v: string | undefined) => (v === undefined ? fallback : Number(v))),
-    ),
-    z.number().check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)),
-  );
-
-const optionalText = z.pipe(
-  z.optional(z.string()),
-  z.transform((v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
-);
-
-/** A comma-separated setting as a list; blank items dropped. */
-function list(value: string | undefined, fallback: string[]): string[] {
-  if (value === undefined) return fallback;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-// URL's hostname keeps IPv6 brackets; 127.0.0.0/8 is matched by its prefix below.
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-
-/** A base URL override: https anywhere, plain http only to this machine. */
-const baseUrl = z.pipe(
-  optionalText,
-  z.pipe(
-    z.optional(z.string()).check(
-      z.superRefine((v, ctx) => {
-        if (v === undefined) return;
-        let url: URL;
-        try {
-          url = new URL(v);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-          return;
-        }
-        const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-          ctx.addIssue({ code: 'custom', message: 'must be https (plain http is allowed to loopback only)' });
-        }
-      }),
-    ),
-    z.transform((v: string | undefined) => v?.replace(/\/+$/, '')),
-  ),
-);
-
-/**
- * Browser origins for CORS, comma-separated. Each must be exactly an origin (scheme, host and
- * port, as a browser sends it in `Origin`); `*` and anything else are refused, so a typo can
- * never widen CORS or silently break it.
- */
-function isOrigin(item: string): boolean {
-  try {
-    const url = new URL(item);
-    return /^https?:$/.test(url.protocol) && url.origin === item;
-  } catch {
-    return false;
-  }
-}
-
-const origins = z.pipe(
-  optionalText,
-  z.optional(z.string()).check(
-    z.superRefine((v, ctx) => {
-      const bad = list(v, []).find((item) => !isOrigin(item));
-      if (bad !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a comma-separated list of origins like https://flex.twilio.com ("${bad.slice(0, 60)}" is not one; * is not allowed)`,
-        });
-      }
-    }),
-  ),
-);
 
 const EnvSchema = z.object({
   ACCOUNT_SID: sid('account'),
@@ -146,6 +63,7 @@ const EnvSchema = z.object({
   AUTH_TWILIO_SIGNATURE: flag(true),
   AUTH_ACCOUNT_CREDENTIALS: flag(true),
   AUTH_API_KEYS: flag(true),
+  API_KEY_CALLERS: apiKeySids,
   CLOSE_POLICY: z._default(z.enum(['participant', 'roles', 'off'], { error: 'must be participant, roles or off' }), 'participant'),
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
@@ -156,12 +74,15 @@ const EnvSchema = z.object({
   TOKEN_CACHE_MAX_TTL_MS: integer(300_000, 0, 3_600_000),
   TOKEN_CACHE_SIZE: integer(1000, 0, 100_000),
   IAM_MAX_CONCURRENT: integer(20, 1, 1000),
+  IAM_MAX_QUEUED: integer(100, 0, 10_000),
+  IAM_MAX_WAIT_MS: integer(3000, 0, 9000),
   TWILIO_API_BASE_URL: baseUrl,
   TWILIO_IAM_BASE_URL: baseUrl,
   DOMAIN_NAME: optionalText,
 });
 
-const SETTING_NAMES = Object.keys(EnvSchema.shape);
+/** Every setting the functions read (npm run deploy uploads a credential-looking key only if it is one of these). */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /** The credentials calls to Twilio (REST and IAM) are signed with: the API key if set, else the auth token. */
 export function twilioCredentials(config: Config): { username: string; password: string } {
@@ -258,8 +179,9 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
       flexToken: e.AUTH_FLEX_TOKEN,
       twilioSignature: e.AUTH_TWILIO_SIGNATURE,
       accountCredentials: e.AUTH_ACCOUNT_CREDENTIALS,
-      apiKeys: e.AUTH_API_KEYS,
+      apiKeys: e.AUTH_API_KEYS && list(e.API_KEY_CALLERS, []).length > 0,
     },
+    apiKeyCallers: list(e.API_KEY_CALLERS, []),
     closePolicy: e.CLOSE_POLICY,
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
     readRoles: list(e.READ_ROLES, ['agent', 'supervisor', 'admin']),
@@ -270,6 +192,8 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     tokenCacheMaxTtlMs: e.TOKEN_CACHE_MAX_TTL_MS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
     iamMaxConcurrent: e.IAM_MAX_CONCURRENT,
+    iamMaxQueued: e.IAM_MAX_QUEUED,
+    iamMaxWaitMs: e.IAM_MAX_WAIT_MS,
     apiBaseUrl: e.TWILIO_API_BASE_URL,
     iamBaseUrl: e.TWILIO_IAM_BASE_URL,
     publicBaseUrl: `https://${e.DOMAIN_NAME ?? 'localhost'}`,

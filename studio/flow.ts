@@ -19,17 +19,34 @@ export interface DeployedFunction {
   url: string;
 }
 
-/** The template with the deploy's SIDs filled in. */
+/** The template's placeholders, each a whole string value of the template. */
+const PLACEHOLDERS = {
+  __SERVICE_SID__: 'serviceSid',
+  __ENVIRONMENT_SID__: 'environmentSid',
+  __FUNCTION_SID__: 'functionSid',
+  __FUNCTION_URL__: 'url',
+} as const satisfies Record<string, keyof DeployedFunction>;
+
+/** Each string value that is exactly a placeholder, replaced by its value; everything else copied. */
+function fill(value: unknown, fn: DeployedFunction): unknown {
+  if (typeof value === 'string') return Object.hasOwn(PLACEHOLDERS, value) ? fn[PLACEHOLDERS[value as keyof typeof PLACEHOLDERS]] : value;
+  if (Array.isArray(value)) return value.map((item) => fill(item, fn));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fill(item, fn)]));
+  }
+  return value;
+}
+
+/**
+ * The template with the deploy's SIDs filled in: the template is parsed first and the values go
+ * into the parsed object, never into JSON text, so a value holding a quote, a backslash or `$&`
+ * is that value and can change nothing else of the definition.
+ */
 export function buildFlow(
   fn: DeployedFunction,
   templateText = readFileSync(join(STUDIO, 'close-channel-flow.template.json'), 'utf8'),
 ): Record<string, unknown> {
-  const filled = templateText
-    .replaceAll('__SERVICE_SID__', fn.serviceSid)
-    .replaceAll('__ENVIRONMENT_SID__', fn.environmentSid)
-    .replaceAll('__FUNCTION_SID__', fn.functionSid)
-    .replaceAll('__FUNCTION_URL__', fn.url);
-  return JSON.parse(filled) as Record<string, unknown>;
+  return fill(JSON.parse(templateText), fn) as Record<string, unknown>;
 }
 
 /**

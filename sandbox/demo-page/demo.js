@@ -29,8 +29,22 @@ async function load(keepAnswer = false) {
 }
 
 function row(channel) {
+  // Every value from the API goes in as text (textContent, a class token), never as HTML.
   const tr = document.createElement('tr');
-  tr.innerHTML = `<td><code>${channel.sid.slice(0, 10)}…</code></td><td>${channel.type}</td><td class="status ${channel.status}">${channel.status}</td><td></td>`;
+  const cell = (text) => {
+    const td = document.createElement('td');
+    if (text !== undefined) td.textContent = text;
+    tr.append(td);
+    return td;
+  };
+  const code = document.createElement('code');
+  code.textContent = `${String(channel.sid).slice(0, 10)}…`;
+  cell().append(code);
+  cell(String(channel.type));
+  const status = cell(String(channel.status));
+  status.classList.add('status');
+  if (/^[a-z]+$/.test(String(channel.status))) status.classList.add(String(channel.status));
+  cell();
   if (channel.status !== 'closed') {
     const button = document.createElement('button');
     button.textContent = 'Close (complete tasks)';

@@ -99,6 +99,9 @@ export const TaskRouterEvent = z.object({
   eventType: z.string({ error: 'EventType is required' }).check(z.minLength(1), z.maxLength(100), z.describe('e.g. task.canceled')),
   taskSid: z.optional(z.string().check(z.regex(sidPattern('task'), `TaskSid ${sidRule('task')}`))),
   taskAttributes: z.optional(z.string().check(z.maxLength(64 * 1024))),
+  workspaceSid: z.optional(z.string().check(z.regex(sidPattern('workspace'), `WorkspaceSid ${sidRule('workspace')}`))),
+  /** When TaskRouter sent the event, ms since epoch ("Added field TimestampMs to all events sent via callbacks", TaskRouter changelog, 2018-01-18). */
+  timestampMs: z.optional(z.string().check(z.regex(/^\d{1,15}$/, 'TimestampMs must be milliseconds since the epoch, digits only'))),
 });
 export type TaskRouterEvent = Z.infer<typeof TaskRouterEvent>;
 

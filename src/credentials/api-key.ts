@@ -49,6 +49,9 @@ export class ApiKeyValidator {
     this.cache = new credentialCache.CredentialCache({
       cacheSize: options.cacheSize,
       maxConcurrent: options.maxConcurrent,
+      maxQueued: options.maxQueued,
+      maxWaitMs: options.maxWaitMs,
+      remainingMs: credentialCache.waitBudget(options.fallbackDeadlineMs),
       busyMessage: 'too many API key checks are under way',
       now: this.now,
     });

@@ -3,13 +3,13 @@
  * in the settings):
  * 1. the agent's Flex token (`Token` parameter or `Authorization: Bearer`), checked with IAM;
  * 2. a valid `X-Twilio-Signature` (Twilio webhooks; Studio should use the protected twins);
- * 3. `Authorization: Basic` for your own servers: an API key of the account (`SK…:secret`,
- *    checked with Twilio, lib/api-key), or the account SID and auth token.
+ * 3. `Authorization: Basic` for your own servers: an API key listed in API_KEY_CALLERS
+ *    (`SK…:secret`, then checked with Twilio, credentials/api-key), or the account SID and auth token.
  * Nothing else gets in. Every check happens before any call to the Interactions API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
-import type { Headers } from '../edge/http';
+import type { Headers, Method } from '../edge/http';
 
 import * as errors from '../edge/errors';
 import * as flexTokens from './flex-token';
@@ -56,6 +56,8 @@ export interface AuthRequest {
   params: Record<string, unknown>;
   /** The function's path, e.g. `/close-channel`, for the signature's URL. */
   path: string;
+  /** The request's method (edge/http requestMethod): which form of the signature may fit. */
+  method: Method;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -100,25 +102,45 @@ function checkAccountCredentials(header: string | undefined, config: Config): bo
 }
 
 /**
- * Twilio's signature over `https://{DOMAIN_NAME}{PATH}` and the POSTed parameters, checked
- * with the `twilio` helper's own validator. A GET webhook signs the URL with its query string
- * instead, so that form is tried too.
+ * The parameters as Twilio signs them: strings only (a repeated form field is an array of
+ * strings). Anything else (a JSON body's number, object or `null`) was not signed by Twilio,
+ * which signs form parameters (a JSON body goes through `bodySHA256`, which a function cannot
+ * check: it never sees the raw body), and could not even be turned into the signed string
+ * (`{"toString":1}` throws): a 400 naming the field, before any signature is computed.
+ */
+function signedParams(params: Record<string, unknown>): Record<string, string | string[]> {
+  // A null-prototype copy: a signed `__proto__` parameter stays a parameter.
+  const copy: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of Object.entries(params)) {
+    const ok = typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+    if (!ok)
+      throw errors.InvalidRequestError.field(
+        key.slice(0, 100),
+        'must be a string in a request carrying X-Twilio-Signature (Twilio signs form parameters)',
+      );
+    copy[key] = value as string | string[];
+  }
+  return copy;
+}
+
+/**
+ * Twilio's signature over `https://{DOMAIN_NAME}{PATH}`, checked with the `twilio` helper's own
+ * validator, in the one form that fits the request's method: for a POST the URL plus the POSTed
+ * parameters; for a GET (a GET webhook) the URL with its query string and no parameters. A
+ * signature made for a GET is never tried on a POST, so a signed read cannot become a close.
  */
 function checkSignature(signature: string, req: AuthRequest, config: Config): boolean {
   if (config.authToken === undefined) return false;
+  const params = signedParams(req.params);
   const { validateRequest } = require('twilio/lib/webhooks/webhooks') as typeof import('twilio/lib/webhooks/webhooks');
   const url = `${config.publicBaseUrl}${req.path}`;
-  // A null-prototype copy: a signed `__proto__` parameter stays a parameter.
-  const params: Record<string, unknown> = Object.create(null);
-  for (const [key, value] of Object.entries(req.params)) params[key] = value;
-  if (validateRequest(config.authToken, signature, url, params)) return true;
+  if (req.method === 'POST') return validateRequest(config.authToken, signature, url, params);
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+    for (const item of Array.isArray(value) ? value : [value]) query.append(key, item);
   }
-  const search = query.toString();
   // With no parameters this asks about `url?`, which Twilio never signs: false, as it should be.
-  return validateRequest(config.authToken, signature, `${url}?${search}`, {});
+  return validateRequest(config.authToken, signature, `${url}?${query.toString()}`, {});
 }
 
 const presentsBasic = (req: AuthRequest): boolean => /^Basic\s/i.test(req.headers.authorization ?? '');
@@ -138,12 +160,14 @@ interface CredentialCheck {
  */
 const CREDENTIALS: readonly CredentialCheck[] = [
   {
-    // An API key of the account: a Basic user that is a key SID (SK…), checked with Twilio.
+    // An API key the team listed in API_KEY_CALLERS (checked here, before any network call: any
+    // other key of the account, a wallboard's restricted key say, is refused unasked), then
+    // checked with Twilio for being still valid.
     enabled: (on) => on.apiKeys,
     presented: presentsBasic,
     check: async (req, config) => {
       const basic = parseBasic(req.headers.authorization);
-      if (basic === undefined || !basic.user.startsWith('SK')) return undefined;
+      if (basic === undefined || !config.apiKeyCallers.includes(basic.user)) return undefined;
       return (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) ? { kind: 'api-key', sid: basic.user } : undefined;
     },
   },

@@ -5,12 +5,20 @@
  *   their own lifetime, "not valid" ones for a few seconds in a cache of their own, so that a
  *   flood of junk cannot evict a valid caller; a failure to ask is not cached at all;
  * - concurrent first checks of one credential share one call;
- * - at most `maxConcurrent` calls at once; beyond that a 429 with Retry-After, never a queue.
+ * - at most `maxConcurrent` calls at once. Beyond that a caller waits for a slot, first come
+ *   first served, in a queue bounded by length (`maxQueued`) and by time (`maxWaitMs`, and never
+ *   past the request's deadline); a full queue or a wait that runs out is a 429 with
+ *   Retry-After. Junk must not be able to take the whole budget: callers the validator marks as
+ *   `priority` (Flex tokens that look like those IAM recently said were valid) have slots of their
+ *   own (a quarter of `maxConcurrent`, once the validator says it knows such callers), are served
+ *   first from the queue, and may push the newest waiting non-priority caller out of a full one.
+ *   Priority only ever orders: it never accepts anything.
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 
 import * as errors from '../edge/errors';
+import * as deadlines from '../twilio/deadline';
 
 /** Keep an invalid answer this long (a typo'd credential is not re-checked in a loop). */
 export const INVALID_TTL_MS = 5_000;
@@ -24,9 +32,21 @@ export interface CheckOptions {
   /** Longest a valid answer is kept. */
   maxTtlMs: number;
   cacheSize: number;
-  /** Most checks asked of Twilio at once; the next one is refused with 429. */
+  /** Most checks asked of Twilio at once; the next ones wait (maxQueued, maxWaitMs), then 429. */
   maxConcurrent: number;
+  /** Most callers waiting for a slot (0: refuse at once). */
+  maxQueued?: number;
+  /** Longest a caller waits for a slot. */
+  maxWaitMs?: number;
   now?: () => number;
+}
+
+/**
+ * How long a check may still wait for a slot: the current request's deadline (twilio/deadline)
+ * less a second kept for the call itself.
+ */
+export function waitBudget(fallbackMs: number): () => number {
+  return () => deadlines.currentDeadline(fallbackMs).remaining() - 1000;
 }
 
 /** The settings every credential check takes from the configuration (one timeout, one cache policy). */
@@ -37,6 +57,8 @@ export function checkSettings(config: Config): CheckOptions {
     maxTtlMs: config.tokenCacheMaxTtlMs,
     cacheSize: config.tokenCacheSize,
     maxConcurrent: config.iamMaxConcurrent,
+    maxQueued: config.iamMaxQueued,
+    maxWaitMs: config.iamMaxWaitMs,
   };
 }
 
@@ -77,27 +99,104 @@ class Lru<T> {
 export interface CredentialCacheOptions {
   cacheSize: number;
   maxConcurrent: number;
+  maxQueued?: number;
+  maxWaitMs?: number;
+  /** Are there priority callers to keep slots for? (Until there are, every slot is for anyone.) */
+  reserving?: () => boolean;
+  /** How long the current request may still wait (its deadline), in ms. */
+  remainingMs?: () => number;
   /** What the 429 says, e.g. "too many Flex token validations are under way". */
   busyMessage: string;
   now: () => number;
+}
+
+interface Waiter {
+  priority: boolean;
+  admit: () => void;
+  refuse: () => void;
 }
 
 export class CredentialCache<T> {
   private readonly valid: Lru<T>;
   private readonly invalid: Lru<T>;
   private readonly inFlight = new Map<string, Promise<Verdict<T>>>();
+  private active = 0;
+  private readonly queue: Waiter[] = [];
 
   constructor(private readonly options: CredentialCacheOptions) {
     this.valid = new Lru(options.cacheSize);
     this.invalid = new Lru(options.cacheSize);
   }
 
+  /** Slots kept for priority callers: a quarter, once the validator knows such callers. */
+  private reserved(): number {
+    return this.options.reserving?.() === true ? Math.floor(this.options.maxConcurrent / 4) : 0;
+  }
+
+  private canStart(priority: boolean): boolean {
+    return this.active < this.options.maxConcurrent - (priority ? 0 : this.reserved());
+  }
+
+  private busy(): errors.RateLimitedError {
+    return new errors.RateLimitedError(1, {}, `${this.options.busyMessage}; retry shortly`);
+  }
+
+  /** Resolve once a slot is ours (the caller must call `release`), or throw 429. */
+  private async acquire(priority: boolean): Promise<void> {
+    if (this.canStart(priority) && (priority ? !this.queue.some((w) => w.priority) : this.queue.length === 0)) {
+      this.active += 1;
+      return;
+    }
+    const maxQueued = this.options.maxQueued ?? 0;
+    const waitMs = Math.min(this.options.maxWaitMs ?? 0, this.options.remainingMs?.() ?? Infinity);
+    if (waitMs <= 0 || maxQueued <= 0) throw this.busy();
+    if (this.queue.length >= maxQueued) {
+      // A full queue: a priority caller takes the place of the newest waiting non-priority one.
+      const victim = priority ? this.queue.map((w) => !w.priority).lastIndexOf(true) : -1;
+      if (victim < 0) throw this.busy();
+      this.queue.splice(victim, 1)[0]!.refuse();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        priority,
+        admit: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        refuse: () => {
+          clearTimeout(timer);
+          reject(this.busy());
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = this.queue.indexOf(waiter);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(this.busy());
+      }, waitMs);
+      this.queue.push(waiter);
+    });
+  }
+
+  /** A slot is free: hand it to the first waiting priority caller, else to the first waiting one if it may start. */
+  private release(): void {
+    this.active -= 1;
+    while (this.queue.length > 0) {
+      const first = this.queue.findIndex((w) => w.priority);
+      const at = first >= 0 ? first : this.canStart(false) ? 0 : -1;
+      if (at < 0) return;
+      this.active += 1;
+      this.queue.splice(at, 1)[0]!.admit();
+      if (!this.canStart(true)) return;
+    }
+  }
+
   /**
    * The cached answer for `credential`, or the one `ask` gives (cached: a valid one until its
    * `until`, an invalid one for INVALID_TTL_MS). `undefined` means not valid. `ask` throws when
-   * Twilio could not be asked; that is passed on and not cached.
+   * Twilio could not be asked; that is passed on and not cached. `priority` (see above) only
+   * decides who gets a slot first.
    */
-  async check(credential: string, ask: () => Promise<Verdict<T>>): Promise<T | undefined> {
+  async check(credential: string, ask: () => Promise<Verdict<T>>, priority = false): Promise<T | undefined> {
     const key = hashCredential(credential);
     const now = this.options.now();
     const hit = this.valid.get(key, now) ?? this.invalid.get(key, now);
@@ -105,8 +204,9 @@ export class CredentialCache<T> {
 
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
-      if (this.inFlight.size >= this.options.maxConcurrent) throw new errors.RateLimitedError(1, {}, `${this.options.busyMessage}; retry shortly`);
-      pending = ask().finally(() => this.inFlight.delete(key));
+      pending = this.acquire(priority)
+        .then(() => ask().finally(() => this.release()))
+        .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
       pending.then(
         (verdict) => this.remember(key, verdict),

@@ -14,8 +14,11 @@
  *   let through to IAM), and so is a signed JWT whose own `exp` has passed: local inspection
  *   only ever refuses, IAM alone accepts;
  * - "not valid" answers live in a cache of their own, so a flood of junk cannot evict a valid one;
- * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that the caller gets
- *   429 with Retry-After instead of a queue without end.
+ * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that a caller waits
+ *   for a slot, first come first served, bounded by IAM_MAX_QUEUED and IAM_MAX_WAIT_MS (and the
+ *   request's deadline), then gets 429 with Retry-After; tokens whose header matches that of a
+ *   token IAM recently said was valid are served first and have slots junk cannot take
+ *   (credential-cache), so a flood of junk cannot lock a fresh agent token out.
  */
 import type { Config } from '../config';
 import type { CheckOptions } from './credential-cache';
@@ -86,6 +89,10 @@ export function mayBeFlexToken(token: string, nowMs: number): boolean {
   return false;
 }
 
+/** How many distinct headers of valid tokens are remembered, and for how long. */
+const FAMILIAR_HEADERS = 8;
+const FAMILIAR_HEADER_TTL_MS = 3_600_000;
+
 /** Keep a valid answer until this long before the token expires. */
 const EXPIRY_MARGIN_MS = 30_000;
 /** The IAM host for a Twilio region, as Flex does: only stage and dev realms differ. */
@@ -106,12 +113,18 @@ export class FlexTokenValidator {
   private readonly cache: import('./credential-cache').CredentialCache<FlexIdentity>;
   private readonly transport: import('../twilio/transport').Transport;
   private readonly now: () => number;
+  /** Protected headers of tokens IAM recently said were valid → when last seen (a few at most). */
+  private readonly familiar = new Map<string, number>();
 
   constructor(private readonly options: ValidatorOptions) {
     this.now = options.now ?? Date.now;
     this.cache = new credentialCache.CredentialCache<FlexIdentity>({
       cacheSize: options.cacheSize,
       maxConcurrent: options.maxConcurrent,
+      maxQueued: options.maxQueued,
+      maxWaitMs: options.maxWaitMs,
+      remainingMs: credentialCache.waitBudget(options.fallbackDeadlineMs),
+      reserving: () => this.familiar.size > 0,
       busyMessage: 'too many Flex token validations are under way',
       now: this.now,
     });
@@ -131,7 +144,29 @@ export class FlexTokenValidator {
    */
   async validate(token: string): Promise<FlexIdentity | undefined> {
     if (!mayBeFlexToken(token, this.now())) return undefined;
-    return this.cache.check(token, () => this.askIam(token));
+    const header = token.slice(0, token.indexOf('.'));
+    const who = await this.cache.check(token, () => this.askIam(token), this.isFamiliar(header));
+    if (who !== undefined) this.remember(header);
+    return who;
+  }
+
+  /**
+   * Is this protected header (the token's first part, as sent) one that a token IAM said was
+   * valid carried within FAMILIAR_HEADER_TTL_MS? Twilio does not document what a Flex token's
+   * JWE header holds (`alg`, `enc`, a `kid`?), nor whether it is the same for every token of an
+   * account. If it is, a fresh agent token gets the reserved slots and the front of the queue;
+   * if it is not, nothing matches and every token waits in one first-come-first-served queue.
+   * Either way the header is only a hint for ordering: it never accepts a token.
+   */
+  private isFamiliar(header: string): boolean {
+    const seen = this.familiar.get(header);
+    return seen !== undefined && this.now() - seen < FAMILIAR_HEADER_TTL_MS;
+  }
+
+  private remember(header: string): void {
+    this.familiar.delete(header);
+    this.familiar.set(header, this.now());
+    while (this.familiar.size > FAMILIAR_HEADERS) this.familiar.delete(this.familiar.keys().next().value as string);
   }
 
   /** A valid answer is kept until shortly before the token expires, and at most maxTtlMs. */

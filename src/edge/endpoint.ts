@@ -65,7 +65,7 @@ async function work(
   const raw = http.readParams(event);
   params.assertBounds(raw, spec.maxParamsBytes);
 
-  const authRequest = { headers, params: raw, path: String(context.PATH ?? '') };
+  const authRequest = { headers, params: raw, path: String(context.PATH ?? ''), method };
   if (gate === 'function' && !auth.presentsCredentials(authRequest, config)) throw new errors.UnauthorizedError();
 
   const parsed = params.parseParams(spec.params, raw);
@@ -74,7 +74,10 @@ async function work(
     const checking = gate === 'platform' ? Promise.resolve<Caller>({ kind: 'twilio-platform' }) : auth.authenticate(authRequest, config);
     twilio.loadSoon(config);
     const caller = await checking;
-    if (auth.signedByTwilio(caller) && !spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
+    if (auth.signedByTwilio(caller)) {
+      http.assertSignedEncoding(headers);
+      if (!spec.webhook) params.assertUnambiguouslySigned(spec.params, raw);
+    }
     policy.authorizeCaller(caller, config);
     return (await operation.run({ params: parsed, caller, config, client: () => twilio.twilioClient(config) })) as object;
   });

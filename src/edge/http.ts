@@ -43,6 +43,23 @@ export function assertRuntimeRequest(event: RuntimeEvent): void {
     throw errors.InvalidRequestError.field('request', 'is the name of what the Runtime tells a function about the request; no parameter may use it');
 }
 
+/**
+ * For a request vouched for by a Twilio signature (the twins, or X-Twilio-Signature on a public
+ * function): act only on what a signature covers. Twilio signs form parameters (and the URL);
+ * a JSON body is covered only through `bodySHA256`, which a function cannot check (it never
+ * sees the raw body), and what Twilio's Functions gateway does with a JSON body is not
+ * documented (gateway/rules.ts signedBodyKind). So a body that is not form-encoded is refused,
+ * naming the header; Studio's Run Function and TaskRouter send form POSTs.
+ */
+export function assertSignedEncoding(headers: Headers): void {
+  const type = headers['content-type'];
+  if (type === undefined || type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return;
+  throw errors.InvalidRequestError.field(
+    'content-type',
+    'a request signed by Twilio must be form-encoded (application/x-www-form-urlencoded) or carry no body: a signature covers form parameters, not a JSON body',
+  );
+}
+
 /** Header names lower-cased; a repeated header keeps its first value. */
 export function readHeaders(event: RuntimeEvent): Headers {
   const raw = event.request?.headers;

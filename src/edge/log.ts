@@ -6,24 +6,46 @@
 
 type Fields = Record<string, string | number | boolean | undefined>;
 
-const SECRET_PATTERNS: RegExp[] = [
-  /\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]+/gi,
-  /\b(authorization|x-twilio-signature|token|password|secret|auth_?token)\b(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
-  /\/\/[^/\s:@]+:[^/\s@]+@/g, // credentials in a URL
-  /\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(\.[A-Za-z0-9_-]+){0,2}\b/g, // JWT
-  /\b[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, // JWE (Flex tokens; the key part may be empty)
+/** Runs of the characters tokens, keys and encodings are made of. */
+const RUN = '[A-Za-z0-9_-]';
+/** Not preceded by a run character: each run is tried once, from its start, never from inside. */
+const START = `(?<!${RUN})`;
+
+/**
+ * What `scrub` looks at: the first SCRUB_INPUT_MAX characters of a message (the rest is cut
+ * before any pattern runs), and every quantifier is bounded, so that scrubbing costs a bounded
+ * amount whatever a library put in an error message. A run cut at the limit is dropped whole,
+ * so no fragment of a secret that straddles it is left unmasked.
+ */
+export const SCRUB_INPUT_MAX = 1024;
+/** What `scrub` returns at most (plus `…`). */
+export const SCRUB_OUTPUT_MAX = 300;
+
+export const SECRET_PATTERNS: readonly RegExp[] = [
+  /\b(basic|bearer)\s{1,16}[A-Za-z0-9+/=._~-]{1,1024}/gi,
+  /\b(authorization|x-twilio-signature|token|password|secret|auth_?token)\b(["']?\s{0,16}[:=]\s{0,16}["']?)[^\s"',}]{1,1024}/gi,
+  /\/\/[^/\s:@]{1,256}:[^/\s@]{1,1024}@/g, // credentials in a URL
+  new RegExp(`${START}${RUN}{20,1024}\\.${RUN}{10,1024}\\.${RUN}{10,1024}(\\.${RUN}{1,1024}){0,2}\\b`, 'g'), // JWT
+  new RegExp(`${START}${RUN}{10,1024}\\.${RUN}{0,1024}\\.${RUN}{1,1024}\\.${RUN}{1,1024}\\.${RUN}{1,1024}`, 'g'), // JWE (Flex tokens; the key part may be empty)
   /\b[0-9a-fA-F]{32}\b/g, // bare auth tokens and API secrets
 ];
 
-/** Mask anything in `text` that looks like a credential. */
+/** The part of `text` that `scrub` looks at: cut at SCRUB_INPUT_MAX, a run cut there dropped whole. */
+export function scrubInput(text: string): { input: string; cut: boolean } {
+  if (text.length <= SCRUB_INPUT_MAX) return { input: text, cut: false };
+  return { input: text.slice(0, SCRUB_INPUT_MAX).replace(/[A-Za-z0-9+/=._~-]{1,1024}$/, ''), cut: true };
+}
+
+/** Mask anything in `text` that looks like a credential; cut first, then masked, then cut again. */
 export function scrub(text: string): string {
-  let out = text;
+  const { input, cut } = scrubInput(text);
+  let out = input;
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, label?: string, sep?: string) =>
       typeof label === 'string' && typeof sep === 'string' && /[:=]/.test(sep) ? `${label}${sep}[redacted]` : '[redacted]',
     );
   }
-  return out.length > 300 ? `${out.slice(0, 300)}…` : out;
+  return out.length > SCRUB_OUTPUT_MAX ? `${out.slice(0, SCRUB_OUTPUT_MAX)}…` : cut ? `${out}…` : out;
 }
 
 /** What may be logged of an error: its type, its code, and a scrubbed message. */

@@ -60,3 +60,21 @@ it("lists a demo interaction's channels and closes the agent's one", async () =>
     await page.close();
   }
 });
+
+it('shows what the API answers as text: a channel type or status holding HTML is never markup', async () => {
+  const four = DEMO.interactions[2];
+  const channel = fake.channels.get(four.channels[0].sid)!;
+  channel.type = '<img id="injected" src="x">';
+  channel.status = 'active"><b id="injected-too">x</b';
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/demo/`);
+    await page.waitForSelector('body[data-ready="yes"]', { state: 'attached' });
+    await page.selectOption('#interaction', four.interactionSid);
+    await page.waitForFunction(`document.querySelector('#channels')?.textContent?.includes('<img id="injected" src="x">')`);
+    expect(await page.locator('#injected, #injected-too, #channels img, #channels b').count()).toBe(0);
+    expect(await page.locator('#channels td.status').textContent()).toBe('active"><b id="injected-too">x</b');
+  } finally {
+    await page.close();
+  }
+});

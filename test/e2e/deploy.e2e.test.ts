@@ -4,13 +4,12 @@
  * HTTPS through a proxy on loopback (test/support/fake-serverless.ts). It runs in a copy of the
  * project, so that its clean build never touches the dist/ the other suites are serving.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import { FakeServerless } from '../support/fake-serverless';
+import { copyProject, runDeploy, writeSettings as writeSettingsIn } from '../support/deploy-copy';
 import { ROOT } from '../support/processes';
 import * as f from '../support/fixtures';
 
@@ -32,50 +31,11 @@ const SETTINGS = {
   CLOSE_POLICY: 'off',
 };
 
-function writeSettings(settings: Record<string, string>): string {
-  const file = join(copy, '.env');
-  writeFileSync(
-    file,
-    Object.entries(settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n'),
-  );
-  return file;
-}
-
-/** `npm run deploy` (or, with `built`, the deploy step alone) in the copy; never throws. */
-async function deploy(args: string[] = [], options: { built?: boolean } = {}): Promise<{ code: number; output: string }> {
-  const [command, commandArgs] = options.built
-    ? [process.execPath, [join(copy, 'dist', 'deploy', 'deploy.js'), ...args]]
-    : ['npm', ['run', '--silent', 'deploy', ...(args.length ? ['--', ...args] : [])]];
-  try {
-    const { stdout, stderr } = await run(command, commandArgs as string[], {
-      cwd: copy,
-      env: { ...process.env, ...network, ENV_FILE: join(copy, '.env') },
-      maxBuffer: 8 << 20,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, output: e.stdout + e.stderr };
-  }
-}
+const writeSettings = (settings: Record<string, string>) => writeSettingsIn(copy, settings);
+const deploy = (args: string[] = [], options: { built?: boolean } = {}) => runDeploy(copy, network, args, options);
 
 beforeAll(async () => {
-  copy = mkdtempSync(join(tmpdir(), 'fic-deploy-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  for (const file of files) {
-    if (file.startsWith('.ci/')) continue;
-    try {
-      mkdirSync(dirname(join(copy, file)), { recursive: true });
-      cpSync(join(ROOT, file), join(copy, file));
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') throw err; // deleted in the working tree
-    }
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  copy = copyProject();
   fake = new FakeServerless({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
   network = await fake.start();
 });
@@ -233,5 +193,50 @@ describe('refuses before anything is sent', () => {
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  describe('what the toolkit would upload (the copy is a git repository here, so "committed" can be true)', () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: copy, stdio: 'ignore' });
+    beforeAll(() => git('init', '-q'));
+
+    it('a committed symbolic link under assets/ (to ../.env): refused by name, the .env never sent', async () => {
+      writeSettings(SETTINGS);
+      const link = join(copy, 'assets', 'flex-config.txt');
+      symlinkSync('../.env', link);
+      git('add', 'assets/flex-config.txt');
+      git('commit', '-qm', 'link');
+      try {
+        const output = await refused();
+        expect(output).toContain('assets/flex-config.txt is a symbolic link');
+        for (const secret of [f.AUTH_TOKEN, f.API_SECRET]) expect(output).not.toContain(secret);
+      } finally {
+        git('rm', '-q', '--cached', 'assets/flex-config.txt');
+        rmSync(link);
+      }
+    });
+
+    it("a committed file holding a credential's value: refused naming the file and the setting, never the value", async () => {
+      writeSettings(SETTINGS);
+      const file = join(copy, 'assets', 'notes.txt');
+      writeFileSync(file, `pasted here by mistake: ${f.API_SECRET}`);
+      git('add', 'assets/notes.txt');
+      git('commit', '-qm', 'notes');
+      try {
+        const output = await refused();
+        expect(output).toContain('assets/notes.txt holds the value of API_SECRET');
+        expect(output).not.toContain(f.API_SECRET);
+      } finally {
+        git('rm', '-q', '--cached', 'assets/notes.txt');
+        rmSync(file);
+      }
+    });
+  });
+
+  it('a credential-looking key that is not ours (TWILIO_AUTH_TOKEN, the Twilio CLI name): refused by name', async () => {
+    writeSettings({ ...SETTINGS, TWILIO_AUTH_TOKEN: f.AUTH_TOKEN });
+    const output = await refused();
+    expect(output).toContain('TWILIO_AUTH_TOKEN looks like a credential');
+    expect(output).not.toContain(f.AUTH_TOKEN);
   });
 });

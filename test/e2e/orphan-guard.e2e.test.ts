@@ -33,6 +33,15 @@ let taskCounter = 0;
 /** What TaskRouter posts to an Event Callback URL (a representative subset of its fields). */
 function taskRouterEvent(eventType: string, attributes: object): Record<string, string> {
   taskCounter++;
+  // The task as TaskRouter has it after the event (the guard asks TaskRouter before closing).
+  const sid = `WT${String(taskCounter).padStart(32, '0')}`;
+  const canceled = eventType === 'task.canceled' || eventType === 'workflow.timeout';
+  s.fake.taskRouter.tasks.set(sid, {
+    sid,
+    workspaceSid: `WS${'5'.repeat(32)}`,
+    assignmentStatus: canceled ? 'canceled' : 'pending',
+    attributes: JSON.stringify(attributes),
+  });
   return {
     AccountSid: f.ACCOUNT_SID,
     WorkspaceSid: `WS${'5'.repeat(32)}`,
@@ -48,6 +57,7 @@ function taskRouterEvent(eventType: string, attributes: object): Record<string, 
     TaskAge: '42',
     TaskPriority: '0',
     Timestamp: String(Math.floor(Date.now() / 1000)),
+    TimestampMs: String(Date.now()),
     Sid: `EV${String(taskCounter).padStart(32, '0')}`,
   };
 }

@@ -131,9 +131,9 @@ describe('each setting, exactly (messages, edges and values)', () => {
       'invalid settings: TWILIO_IAM_BASE_URL must be https (plain http is allowed to loopback only)',
     ],
     [
-      'a bad origin (named, cut at 60 characters)',
+      'a bad origin (named by its position, never by its value)',
       { ALLOWED_ORIGINS: `https://ok.example, https://${'x'.repeat(80)}/` },
-      `invalid settings: ALLOWED_ORIGINS must be a comma-separated list of origins like https://flex.twilio.com ("${`https://${'x'.repeat(80)}/`.slice(0, 60)}" is not one; * is not allowed)`,
+      'invalid settings: ALLOWED_ORIGINS must be a comma-separated list of origins like https://flex.twilio.com (entry 2 is not one; * is not allowed)',
     ],
     [
       'two problems at once',
@@ -164,8 +164,19 @@ describe('each setting, exactly (messages, edges and values)', () => {
     ['no', false],
     ['off', false],
   ])('switch value %s is %s', (value, expected) => {
-    expect(load({ ...base, AUTH_API_KEYS: value }).auth.apiKeys).toBe(expected);
+    expect(load({ ...base, AUTH_API_KEYS: value, API_KEY_CALLERS: f.CALLER_KEY }).auth.apiKeys).toBe(expected);
     expect(load({ ...base, AUTH_FLEX_TOKEN: value }).auth.flexToken).toBe(expected);
+  });
+
+  it('API_KEY_CALLERS: empty by default, and then no API key gets in whatever AUTH_API_KEYS says', () => {
+    expect(load(base)).toMatchObject({ apiKeyCallers: [], auth: { apiKeys: false } });
+    expect(load({ ...base, AUTH_API_KEYS: 'true', API_KEY_CALLERS: ' ' }).auth.apiKeys).toBe(false);
+    expect(load({ ...base, API_KEY_CALLERS: ` ${f.CALLER_KEY} ,${f.API_KEY},` })).toMatchObject({
+      apiKeyCallers: [f.CALLER_KEY, f.API_KEY],
+      auth: { apiKeys: true },
+    });
+    const bad = failure({ ...base, API_KEY_CALLERS: `${f.CALLER_KEY},SKnot-a-key-value` });
+    expect(bad).toBe('invalid settings: API_KEY_CALLERS must be a comma-separated list of API key SIDs (SK…; entry 2 is not one)');
   });
 
   it('text settings are trimmed, and blank is unset', () => {
@@ -236,5 +247,19 @@ describe('perSettings: one instance per settings', () => {
     options.a = 2;
     expect(get(options)).not.toBe(first);
     expect(get(options).a).toBe(2);
+  });
+});
+
+describe('a settings error seen by a caller', () => {
+  it('names the key and the entry, never the value (the 500 any caller gets)', async () => {
+    const { handler } = await import('../../functions/get-channel');
+    const { invoke } = await import('../support/invoke');
+    const secretish = 'https://internal-staging-host.example.corp/flex?key=abc123';
+    const r = await invoke(handler, { ...base, ALLOWED_ORIGINS: `https://flex.twilio.com,${secretish}` }, { path: '/get-channel', method: 'GET' });
+    expect(r.statusCode).toBe(500);
+    expect(r.json.error.code).toBe('misconfigured');
+    expect(r.json.error.message).toContain('ALLOWED_ORIGINS');
+    expect(r.json.error.message).toContain('entry 2');
+    for (const part of ['internal-staging-host', 'example.corp', 'abc123']) expect(JSON.stringify(r.json)).not.toContain(part);
   });
 });

@@ -21,8 +21,24 @@ afterEach(async () => {
 
 const attributes = (interactionSid: string, channelSid: string) =>
   JSON.stringify({ flexInteractionSid: interactionSid, flexInteractionChannelSid: channelSid, channelType: 'chat' });
-const event = (fields: Record<string, unknown>) =>
-  invoke(handler as never, env, { path: '/webhooks/orphan-guard', params: { TaskSid: `WT${'a'.repeat(32)}`, ...fields } });
+const WORKSPACE = `WS${'5'.repeat(32)}`;
+const TASK = `WT${'a'.repeat(32)}`;
+/**
+ * A TaskRouter event as delivered now (TimestampMs, WorkspaceSid), its task canceled in the
+ * fake's TaskRouter with the event's attributes, as a real cancel leaves it.
+ */
+const event = (fields: Record<string, unknown>) => {
+  const params: Record<string, unknown> = { TaskSid: TASK, WorkspaceSid: WORKSPACE, TimestampMs: String(Date.now()), ...fields };
+  if (typeof params.TaskSid === 'string' && typeof params.TaskAttributes === 'string' && !s.fake.taskRouter.tasks.has(params.TaskSid)) {
+    s.fake.taskRouter.tasks.set(params.TaskSid, {
+      sid: params.TaskSid,
+      workspaceSid: WORKSPACE,
+      assignmentStatus: 'canceled',
+      attributes: params.TaskAttributes,
+    });
+  }
+  return invoke(handler as never, env, { path: '/webhooks/orphan-guard', params });
+};
 const changes = () => s.fake.apiRequests().filter((r) => r.method === 'POST');
 
 it('an open channel with no agent left is closed, its tasks completed', async () => {

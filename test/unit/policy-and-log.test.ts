@@ -1,6 +1,6 @@
 import { authorizeCaller, authorizeClose } from '../../src/credentials/policy';
 import { ForbiddenError } from '../../src/edge/errors';
-import { describeError, scrub } from '../../src/edge/log';
+import { describeError, scrub, scrubInput, SCRUB_INPUT_MAX, SECRET_PATTERNS } from '../../src/edge/log';
 import * as log from '../../src/edge/log';
 import * as f from '../support/fixtures';
 import { parseRetryAfter } from '../../src/twilio/retry';
@@ -131,6 +131,37 @@ describe('log scrubbing', () => {
   it('cuts what it returns at 300 characters', () => {
     expect(scrub('x '.repeat(150))).toBe('x '.repeat(150));
     expect(scrub('y'.repeat(301))).toBe(`${'y'.repeat(300)}…`);
+  });
+
+  it('cuts its input before any pattern runs: what lies beyond SCRUB_INPUT_MAX never shows, even when masking shrinks what comes before', () => {
+    const jwt = `${'a'.repeat(100)}.${'b'.repeat(100)}.${'c'.repeat(100)}`;
+    const text = `${Array.from({ length: 5 }, () => jwt).join(' ')} TAIL-AFTER-THE-CUT`;
+    expect(text.indexOf('TAIL')).toBeGreaterThan(SCRUB_INPUT_MAX);
+    const out = scrub(text);
+    expect(out).not.toContain('TAIL');
+    expect(out).toBe('[redacted] [redacted] [redacted] …');
+  });
+
+  it('drops whole a run the cut goes through, so no fragment of a secret straddling it is left', () => {
+    const secret = 'f'.repeat(32);
+    const text = `${'x '.repeat((SCRUB_INPUT_MAX - 10) / 2)}${secret} end`;
+    expect(scrubInput(text)).toEqual({ input: 'x '.repeat((SCRUB_INPUT_MAX - 10) / 2), cut: true });
+    expect(scrubInput('short')).toEqual({ input: 'short', cut: false });
+  });
+
+  it('every quantifier of every pattern is bounded (no +, *, or {n,} without a maximum)', () => {
+    // Character classes first: a + inside [...] is a character, not a quantifier.
+    const quantifiers = (source: string) => source.replace(/\[(?:\\.|[^\]\\])*\]/g, 'C');
+    expect(quantifiers('[+*]a+')).toBe('Ca+');
+    for (const pattern of SECRET_PATTERNS) expect(quantifiers(pattern.source)).not.toMatch(/(?<!\\)[+*]|\{\d+,\}/);
+  });
+
+  it('a long adversarial input still has its secrets masked', () => {
+    const adversarial = `Bearer ${f.AGENT_TOKEN} ${'a-'.repeat(8192)}`;
+    const out = scrub(adversarial);
+    expect(out).not.toContain(f.AGENT_TOKEN.split('.')[3]!);
+    expect(out.startsWith('[redacted] ')).toBe(true);
+    expect(scrub(`${'a-'.repeat(200)} token=${f.AUTH_TOKEN} ${'a.'.repeat(4000)}`)).not.toContain(f.AUTH_TOKEN);
   });
 
   it('keeps ordinary text', () => {

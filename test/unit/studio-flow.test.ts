@@ -67,3 +67,20 @@ it('refuses a Make HTTP Request widget with "Authenticate with Twilio" (Twilio d
     '/states/close_channel: "Authenticate with Twilio" is for Twilio API URLs only; call the protected function with Run Function instead',
   ]);
 });
+
+it('fills the parsed template, not its text: a value with a quote, a backslash or $& is that value and changes nothing else', () => {
+  const hostile = { ...ids, url: 'https://x.twil.io/studio/close-channel?a="},"initial_state":"evil"$&\\' };
+  const built = buildFlow(hostile) as any;
+  const filled = built.states.find((s: any) => s.type === 'run-function');
+  expect(filled.properties.url).toBe(hostile.url);
+  expect(built.initial_state).toBe('Trigger');
+  // Every other value is exactly the template's.
+  const again = JSON.parse(JSON.stringify(built));
+  again.states.find((s: any) => s.type === 'run-function').properties.url = ids.url;
+  expect(again).toEqual(flow);
+  // A placeholder inside a longer string is text, not a placeholder.
+  expect(buildFlow(ids, JSON.stringify({ description: 'see __SERVICE_SID__ here', sid: '__SERVICE_SID__' }))).toEqual({
+    description: 'see __SERVICE_SID__ here',
+    sid: ids.serviceSid,
+  });
+});

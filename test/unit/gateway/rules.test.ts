@@ -150,6 +150,24 @@ describe('X-Twilio-Signature of protected functions', () => {
     expect(validSignature(token, { ...req, body: Buffer.from(body.replace('KD1', 'KD2')) })).toBe(false);
   });
 
+  it('a JSON body without bodySHA256 is covered by no signature: refused, even with a valid signature of the URL alone', () => {
+    const signature = twilio.getExpectedTwilioSignature(token, `${origin}/studio/close-channel`, {});
+    const body = Buffer.from(JSON.stringify({ interactionSid: 'KD2', channelSid: 'UO2' }));
+    const req = { publicOrigin: origin, originalUrl: '/studio/close-channel', contentType: 'application/json', body, signature };
+    expect(validSignature(token, req)).toBe(false);
+    expect(validSignature(token, { ...req, contentType: 'text/plain' })).toBe(false);
+    expect(validSignature(token, { ...req, contentType: undefined })).toBe(false);
+    // The same URL signature with no body at all is what Twilio signs for a GET: it passes.
+    expect(validSignature(token, { ...req, contentType: undefined, body: Buffer.alloc(0) })).toBe(true);
+  });
+
+  it('a signed GET URL of one channel plus a JSON body naming another: refused', () => {
+    const url = '/studio/get-channel?interactionSid=KD1&channelSid=UO1';
+    const signature = twilio.getExpectedTwilioSignature(token, `${origin}${url}`, {});
+    const body = Buffer.from(JSON.stringify({ channelSid: 'UO2' }));
+    expect(validSignature(token, { publicOrigin: origin, originalUrl: url, contentType: 'application/json', body, signature })).toBe(false);
+  });
+
   it('no signature, an empty one, or no auth token: refused', () => {
     const req = { publicOrigin: origin, originalUrl: '/fn', contentType: undefined, body: Buffer.alloc(0) };
     const signature = twilio.getExpectedTwilioSignature(token, `${origin}/fn`, {});
