@@ -12,6 +12,7 @@
  * - warm: autocannon drives each side at concurrency 1 and 50, in alternating rounds;
  * - profile: where a warm request's CPU goes at concurrency 50, ours against the baseline;
  * - iam: IAM calls per 1,000 requests with one token, and under a flood of unknown tokens;
+ * - lockout: fresh agent tokens under a flood of junk at concurrency 50, IAM slow (scripts/bench/lockout.ts);
  * - faults: the answer time while Twilio answers 429 forever or hangs;
  * - cold: a cold first request, a fresh process's load + client + first call, ours against the
  *   usual; RSS of a fresh warm server of each under 800 req/s; each function file's cold load;
@@ -27,13 +28,14 @@ import { coldAndMemory, moduleLoads } from './bench/cold';
 import { setUp } from './bench/context';
 import { faults } from './bench/faults';
 import { iamCosts } from './bench/iam';
+import { lockoutBench } from './bench/lockout';
 import { profile } from './bench/profile';
 import { finish, say, verdict } from './bench/report';
 import { pinCores, startServer, USUAL_PRELOAD } from './bench/servers';
 import { intro, warmTable } from './bench/warm';
 import { ROOT } from './root';
 
-const PARTS = ['warm', 'profile', 'iam', 'faults', 'cold', 'browser'] as const;
+const PARTS = ['warm', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((p) => p.length > 0);
 for (const part of only)
   if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: no part "${part}" (parts: ${PARTS.join(', ')})`);
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   if (runs('warm')) await warmTable(b, server.url, usualServer.url);
   if (runs('profile')) await profile(b);
   if (runs('iam')) await iamCosts(b, server.url);
+  if (runs('lockout')) await lockoutBench({ fake: b.fake, url: server.url, say, verdict });
   if (runs('faults')) await faults(b, server.url);
   server.stop();
   usualServer.stop();
