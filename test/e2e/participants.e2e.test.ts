@@ -6,6 +6,7 @@
  */
 import twilio from 'twilio';
 import { startSeededFake, type Seeded } from '../support/fake';
+import { expectDeclared } from '../support/openapi-responses';
 import { startFunctions, type Running } from '../support/processes';
 import * as f from '../support/fixtures';
 
@@ -68,6 +69,7 @@ it('an agent wraps up, then completes, their own participation: one update each 
   });
   expect(s.fake.participantUpdates().map((q) => [q.path.split('/').pop(), q.body])).toEqual([[c.agent(f.AGENT_WORKER).sid, { Status: 'wrapup' }]]);
   expect(c.agent(f.AGENT_WORKER).taskStatus).toBe('wrapping');
+  expectDeclared('/update-participant', 'post', 200, wrapped.body);
   s.fake.clearRequests();
   const completed = await post('/update-participant', { ...ids, status: 'closed' }, { token: f.AGENT_TOKEN });
   expect(completed.body).toMatchObject({ status: 'closed', taskStatus: 'completed' });
@@ -84,6 +86,7 @@ it("an agent cannot change another agent's participant (403, no update sent); a 
   const refused = await post('/update-participant', params, { token: f.AGENT_TOKEN });
   expect(refused.status).toBe(403);
   expect(refused.body.error.code).toBe('forbidden');
+  expectDeclared('/update-participant', 'post', 403, refused.body);
   expect(s.fake.participantUpdates()).toHaveLength(0);
   expect(c.agent(f.OUTSIDER_WORKER).taskStatus).toBe('assigned');
   const allowed = await post('/update-participant', params, { token: f.SUPERVISOR_TOKEN });
@@ -113,6 +116,7 @@ it('list-participants by GET and POST: the normalized participants, one page rea
   ).json()) as any;
   const posted = await post('/list-participants', { interactionSid: c.interactionSid, channelSid: c.channelSid }, { token: f.AGENT_TOKEN });
   expect(posted.body).toEqual(got);
+  expectDeclared('/list-participants', 'get', 200, got);
   expect(got).toEqual({
     interactionSid: c.interactionSid,
     channelSid: c.channelSid,
