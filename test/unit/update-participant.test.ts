@@ -74,6 +74,13 @@ describe('an agent leaves their own participation; the channel stays open', () =
     expect(other.status).toBeUndefined();
   });
 
+  it("without participantSid, a non-agent participant carrying the agent's worker (say, a supervisor's monitor) is never the one chosen", async () => {
+    s.fake.addParticipant(s.channelSid, { type: 'supervisor', workerSid: f.AGENT_WORKER });
+    const r = await update({ status: 'wrapup' }, bearer(f.AGENT_TOKEN));
+    expect(r.statusCode).toBe(200);
+    expect(r.json.participant.sid).toBe(agentOf(s.channelSid, f.AGENT_WORKER).sid);
+  });
+
   it('agentsRemaining counts the other agents whose task is not yet done: 0 once both have left', async () => {
     s.fake.addParticipant(s.channelSid, { type: 'agent', workerSid: f.OUTSIDER_WORKER });
     expect((await update({ status: 'wrapup' }, bearer(f.OUTSIDER_TOKEN))).json.agentsRemaining).toBe(1);
