@@ -7,6 +7,7 @@ import type * as Z from 'zod/mini';
 
 import * as z from 'zod/mini';
 import * as params from './params';
+import * as participantParams from './participant-params';
 
 /** A channel as the contract shows it. */
 export const Channel = z.object({
@@ -62,7 +63,7 @@ export type ListParticipantsResponse = Z.infer<typeof ListParticipantsResponse>;
 
 export const UpdateParticipantResponse = z.object({
   participant: Participant,
-  status: z.enum(params.PARTICIPANT_STATUSES),
+  status: z.enum(participantParams.PARTICIPANT_STATUSES),
   taskStatus: z.enum(['wrapping', 'completed']),
   /** Agent participants still on the channel besides this one (see README: an upper bound). */
   agentsRemaining: z.int(),

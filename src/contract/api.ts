@@ -9,6 +9,7 @@ import type { Method } from '../edge/http';
 import type { ErrorCode } from './answers';
 
 import * as params from './params';
+import * as participantParams from './participant-params';
 import * as answers from './answers';
 
 /** What the schemas' `describe` calls say, for the OpenAPI generator (zod's registry). */
@@ -98,7 +99,7 @@ export const LIST_PARTICIPANTS = endpoint({
   name: 'list-participants',
   methods: ['GET', 'POST'],
   summary: "List a channel's participants (every page, at most 1000): sid, type, and for agents workerSid, taskSid, reservationSid",
-  params: params.ListParticipantsParams,
+  params: participantParams.ListParticipantsParams,
   response: answers.ListParticipantsResponse,
   audience: 'everyone',
   errors: [EDGE, CALLER, TWILIO],
@@ -109,7 +110,7 @@ export const UPDATE_PARTICIPANT = endpoint({
   methods: ['POST'],
   summary:
     "Wrap up (wrapup) or complete (closed) one agent's participation; the channel stays open. An agent changes only their own (participantSid may then be left out), a supervisor anyone's",
-  params: params.UpdateParticipantParams,
+  params: participantParams.UpdateParticipantParams,
   response: answers.UpdateParticipantResponse,
   audience: 'everyone',
   errors: [EDGE, CALLER, TWILIO],

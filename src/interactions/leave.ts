@@ -11,7 +11,7 @@
  * agents remain. Nothing is updated until all of that is decided.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
-import type { UpdateParticipantParams } from '../contract/params';
+import type { UpdateParticipantParams } from '../contract/participant-params';
 import type { UpdateParticipantResponse } from '../contract/answers';
 import type { ParticipantScope } from '../credentials/policy';
 import type { ListedParticipant } from './participants';

@@ -10,7 +10,8 @@
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Participant } from '../contract/answers';
-import type { GetChannelParams, ParticipantStatus } from '../contract/params';
+import type { GetChannelParams } from '../contract/params';
+import type { ParticipantStatus } from '../contract/participant-params';
 
 import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
