@@ -1,13 +1,14 @@
 /**
  * A typed client for flex-interaction-channels, for Flex plugins: ESM with its types, no
  * runtime dependencies (`npm run build` writes dist/client/flex-interaction-channels.mjs and
- * .d.ts; or copy this one file into your plugin).
+ * .d.ts; or copy client/*.ts into your plugin).
  *
  *   const channels = new FlexInteractionChannelsClient({
  *     baseUrl: 'https://flex-interaction-channels-1234-dev.twil.io',
  *     token: () => manager.user.token,          // read fresh on every call
  *   });
  *   await channels.closeChannel(task, { complete: true });   // a Flex task: its channel closed, tasks completed
+ *   await channels.leaveChannel(task, { status: 'wrapup' });  // or: only this agent leaves, the conversation stays open
  *
  * Every call is a CORS "simple request": a form-encoded POST with the token as the `Token`
  * field, and no header of its own. So the browser sends no preflight (Twilio's gateway answers
@@ -19,131 +20,25 @@
  * AbortSignal cancels a call.
  */
 
-export type ChannelType = 'voice' | 'sms' | 'email' | 'web' | 'whatsapp' | 'chat' | 'messenger' | 'gbm' | (string & {});
-export type ChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive' | 'pause' | 'transfer' | (string & {});
+import type {
+  GetChannelRequest,
+  ListChannelsRequest,
+  CloseChannelRequest,
+  GetChannelResponse,
+  ListChannelsResponse,
+  CloseChannelResponse,
+  ListParticipantsRequest,
+  ListParticipantsResponse,
+  UpdateParticipantRequest,
+  UpdateParticipantResponse,
+  ErrorBody,
+  ClientOptions,
+  CallOptions,
+  FlexTaskLike,
+} from './types';
+import { FlexInteractionChannelsError } from './types';
 
-export interface Channel {
-  sid: string;
-  interactionSid: string;
-  type: ChannelType | null;
-  status: ChannelStatus | null;
-  errorCode: number | null;
-  errorMessage: string | null;
-  url: string | null;
-  links: { participants: string | null; invites: string | null; transfers: string | null };
-}
-
-export interface Routing {
-  status: 'closed';
-}
-
-export interface GetChannelRequest {
-  interactionSid: string;
-  channelSid: string;
-}
-
-export interface ListChannelsRequest {
-  interactionSid: string;
-  /** 1 to 1000, default 50. */
-  limit?: number;
-}
-
-export interface CloseChannelRequest {
-  interactionSid: string;
-  channelSid: string;
-  /** Default `closed`; `inactive` needs `routing`. */
-  status?: 'closed' | 'inactive';
-  /** `{ status: 'closed' }` completes the channel's tasks; without it they go to wrapping. */
-  routing?: Routing;
-}
-
-export interface GetChannelResponse {
-  channel: Channel;
-}
-
-export interface ListChannelsResponse {
-  interactionSid: string;
-  channels: Channel[];
-  count: number;
-}
-
-export interface CloseChannelResponse {
-  channel: Channel;
-  routing: Routing | null;
-  taskStatus: 'wrapping' | 'completed';
-}
-
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'misconfigured'
-  | 'internal_error'
-  | 'upstream_error'
-  | 'upstream_timeout';
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  status: number;
-  details?: Array<{ field: string; message: string }>;
-  twilioCode?: number;
-  moreInfo?: string;
-}
-
-/** An error answered by the service (or `network_error` when it could not be reached). */
-export class FlexInteractionChannelsError extends Error {
-  readonly code: ErrorCode | 'network_error' | 'unreadable_response';
-  readonly status: number;
-  readonly details?: Array<{ field: string; message: string }>;
-  readonly twilioCode?: number;
-  readonly moreInfo?: string;
-  /** Seconds to wait before trying again, when the service said so. */
-  readonly retryAfter?: number;
-
-  constructor(body: Omit<ErrorBody, 'code'> & { code: FlexInteractionChannelsError['code'] }, retryAfter?: number) {
-    super(body.message);
-    this.name = 'FlexInteractionChannelsError';
-    this.code = body.code;
-    this.status = body.status;
-    this.details = body.details;
-    this.twilioCode = body.twilioCode;
-    this.moreInfo = body.moreInfo;
-    this.retryAfter = retryAfter;
-  }
-}
-
-export interface ClientOptions {
-  /** The service's base URL, e.g. https://flex-interaction-channels-1234-dev.twil.io */
-  baseUrl: string;
-  /** The agent's Flex token, read on every call so a renewed token is used: `() => manager.user.token`. */
-  token: string | (() => string | Promise<string>);
-  /** How many times a 429 is retried (default 2). */
-  maxRetries?: number;
-  /** A call, its retries included, gives up after this long (default 15000 ms). */
-  deadlineMs?: number;
-  /** For tests or other runtimes; defaults to the global fetch. */
-  fetch?: typeof fetch;
-  /** Defaults to setTimeout (cancelled by the call's signal); for tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-export interface CallOptions {
-  /** Cancels the call (and any wait before a retry). */
-  signal?: AbortSignal;
-  /** This call's deadline, instead of the client's. */
-  deadlineMs?: number;
-}
-
-/** The part of a Flex task (`ITask`) the client reads. */
-export interface FlexTaskLike {
-  attributes?: { flexInteractionSid?: unknown; flexInteractionChannelSid?: unknown } | null;
-}
+export * from './types';
 
 /** The interaction and channel of a Flex Conversations task, from its attributes. */
 export function channelOfTask(task: FlexTaskLike): GetChannelRequest {
@@ -209,6 +104,27 @@ export class FlexInteractionChannelsClient {
         }
       : request;
     return this.post<CloseChannelResponse>('/close-channel', body, options);
+  }
+
+  /** The participants of a channel, by its SIDs or by the Flex task it belongs to. */
+  async listParticipants(request: ListParticipantsRequest | FlexTaskLike, options: CallOptions = {}): Promise<ListParticipantsResponse> {
+    return this.post<ListParticipantsResponse>('/list-participants', isTask(request) ? channelOfTask(request) : request, options);
+  }
+
+  /** Wrap up (`wrapup`) or complete (`closed`) one participant; the channel stays open. */
+  async updateParticipant(request: UpdateParticipantRequest, options: CallOptions = {}): Promise<UpdateParticipantResponse> {
+    return this.post<UpdateParticipantResponse>('/update-participant', request, options);
+  }
+
+  /**
+   * The agent leaves the conversation of a Flex task, which stays open for the customer:
+   * `leaveChannel(task, { status: 'wrapup' })` wraps their task up, `'closed'` completes it. Their
+   * own participant is found by the service from the token. `agentsRemaining: 0` in the answer:
+   * nobody else is with the customer.
+   */
+  async leaveChannel(task: FlexTaskLike, options: CallOptions & { status: 'wrapup' | 'closed' }): Promise<UpdateParticipantResponse> {
+    const { status, ...call } = options;
+    return this.updateParticipant({ ...channelOfTask(task), status }, call);
   }
 
   private async post<T>(path: string, request: object, options: CallOptions): Promise<T> {

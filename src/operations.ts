@@ -7,6 +7,8 @@ import type { Operation } from './edge/endpoint';
 
 import * as api from './contract/api';
 import * as channels from './interactions/channels';
+import * as participants from './interactions/participants';
+import * as leave from './interactions/leave';
 import * as orphans from './interactions/orphan-guard';
 import * as policy from './credentials/policy';
 
@@ -29,9 +31,24 @@ const listChannels: Operation<typeof api.LIST_CHANNELS> = {
 const closeChannel: Operation<typeof api.CLOSE_CHANNEL> = {
   endpoint: api.CLOSE_CHANNEL,
   run: async ({ params, caller, config, client }) => {
-    await policy.authorizeClose(caller, config, () => channels.channelWorkers(client(), params));
+    await policy.authorizeClose(caller, config, () => participants.channelWorkers(client(), params));
     return channels.closeChannel(client(), params);
   },
+};
+
+/** A channel's participants, normalized: `{ interactionSid, channelSid, participants, count }`. */
+const listParticipants: Operation<typeof api.LIST_PARTICIPANTS> = {
+  endpoint: api.LIST_PARTICIPANTS,
+  run: async ({ params, client }) => {
+    const list = (await participants.readParticipants(client(), params)).map(participants.publicParticipant);
+    return { interactionSid: params.interactionSid, channelSid: params.channelSid, participants: list, count: list.length };
+  },
+};
+
+/** One agent's participation wrapped up or completed, if the caller may (credentials/policy): `{ participant, status, taskStatus, agentsRemaining }`. */
+const updateParticipant: Operation<typeof api.UPDATE_PARTICIPANT> = {
+  endpoint: api.UPDATE_PARTICIPANT,
+  run: async ({ params, caller, config, client }) => leave.leave(client(), policy.participantScope(caller, config), params),
 };
 
 /** The orphan guard: decide, act, log, answer `{ action, reason, … }`. */
@@ -45,6 +62,8 @@ export const OPERATIONS = {
   'get-channel': getChannel,
   'list-channels': listChannels,
   'close-channel': closeChannel,
+  'list-participants': listParticipants,
+  'update-participant': updateParticipant,
   'orphan-guard': orphanGuard,
 } as const;
 

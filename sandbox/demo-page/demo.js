@@ -1,5 +1,7 @@
 // The sandbox demo: pick a demo interaction, see its channels, close one as the demo agent or
-// supervisor. Every call goes through the real client (./client.mjs, the build of client/).
+// supervisor, or see a channel's participants and let the demo agent leave it (wrap up or
+// complete) while the conversation stays open. Every call goes through the real client
+// (./client.mjs, the build of client/). Values from the API are set as text, never as HTML.
 import { FlexInteractionChannelsClient } from './client.mjs';
 
 const config = await (await fetch('./config.json')).json();
@@ -28,39 +30,83 @@ async function load(keepAnswer = false) {
   }
 }
 
+const cell = (text, className) => {
+  const td = document.createElement('td');
+  if (className) td.className = className;
+  td.textContent = text;
+  return td;
+};
+const code = (text) => {
+  const td = document.createElement('td');
+  const c = document.createElement('code');
+  c.textContent = text;
+  td.append(c);
+  return td;
+};
+const button = (label, data, onclick) => {
+  const b = document.createElement('button');
+  b.textContent = label;
+  Object.assign(b.dataset, data);
+  b.onclick = onclick;
+  return b;
+};
+const failed = (err) => show({ error: { code: err.code, status: err.status, message: err.message } });
+
 function row(channel) {
-  // Every value from the API goes in as text (textContent, a class token), never as HTML.
   const tr = document.createElement('tr');
-  const cell = (text) => {
-    const td = document.createElement('td');
-    if (text !== undefined) td.textContent = text;
-    tr.append(td);
-    return td;
-  };
-  const code = document.createElement('code');
-  code.textContent = `${String(channel.sid).slice(0, 10)}…`;
-  cell().append(code);
-  cell(String(channel.type));
-  const status = cell(String(channel.status));
-  status.classList.add('status');
-  if (/^[a-z]+$/.test(String(channel.status))) status.classList.add(String(channel.status));
-  cell();
+  tr.append(code(`${channel.sid.slice(0, 10)}…`), cell(channel.type), cell(channel.status, `status ${channel.status}`));
+  const actions = document.createElement('td');
+  actions.append(button('Participants', { participants: channel.sid }, () => participants(channel)));
   if (channel.status !== 'closed') {
-    const button = document.createElement('button');
-    button.textContent = 'Close (complete tasks)';
-    button.dataset.channel = channel.sid;
-    button.onclick = async () => {
-      try {
-        show(await client().closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, routing: { status: 'closed' } }));
-      } catch (err) {
-        show({ error: { code: err.code, status: err.status, message: err.message } });
-        return;
-      }
-      await load(true);
-    };
-    tr.lastChild.append(button);
+    actions.append(
+      button('Close (complete tasks)', { channel: channel.sid }, async () => {
+        try {
+          show(await client().closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, routing: { status: 'closed' } }));
+        } catch (err) {
+          failed(err);
+          return;
+        }
+        await load(true);
+      }),
+    );
   }
+  tr.append(actions);
   return tr;
+}
+
+// A channel's participants, and the demo agent leaving it: the Flex task is all leaveChannel needs.
+async function participants(channel, keepAnswer = false) {
+  const task = { attributes: { flexInteractionSid: channel.interactionSid, flexInteractionChannelSid: channel.sid } };
+  let answer;
+  try {
+    answer = await client().listParticipants(task);
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  if (!keepAnswer) show(answer);
+  $('participants-of').textContent = `${channel.sid.slice(0, 10)}… (${channel.type})`;
+  $('participants').replaceChildren(
+    ...answer.participants.map((p) => {
+      const tr = document.createElement('tr');
+      tr.append(code(`${p.sid.slice(0, 10)}…`), cell(p.type ?? '?'), cell(p.workerSid ? `${p.workerSid.slice(0, 10)}…` : '—'));
+      return tr;
+    }),
+  );
+  const leave = (status) => async () => {
+    try {
+      show(await client().leaveChannel(task, { status }));
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    await load(true);
+    await participants(channel, true);
+  };
+  $('leave').replaceChildren(
+    button('Leave: wrap up', { leave: 'wrapup' }, leave('wrapup')),
+    button('Leave: complete', { leave: 'closed' }, leave('closed')),
+  );
 }
 
 $('load').onclick = () => load();

@@ -7,6 +7,7 @@ import type * as Z from 'zod/mini';
 
 import * as z from 'zod/mini';
 import * as params from './params';
+import * as participantParams from './participant-params';
 
 /** A channel as the contract shows it. */
 export const Channel = z.object({
@@ -41,6 +42,33 @@ export const CloseChannelResponse = z.object({
   taskStatus: z.enum(['wrapping', 'completed']),
 });
 export type CloseChannelResponse = Z.infer<typeof CloseChannelResponse>;
+
+/** A channel participant as the contract shows it: agents' ids read from Twilio's untyped routing_properties. */
+export const Participant = z.object({
+  sid: z.string(),
+  type: z.nullable(z.string()),
+  workerSid: z.nullable(z.string()),
+  taskSid: z.nullable(z.string()),
+  reservationSid: z.nullable(z.string()),
+});
+export type Participant = Z.infer<typeof Participant>;
+
+export const ListParticipantsResponse = z.object({
+  interactionSid: z.string(),
+  channelSid: z.string(),
+  participants: z.array(Participant),
+  count: z.int(),
+});
+export type ListParticipantsResponse = Z.infer<typeof ListParticipantsResponse>;
+
+export const UpdateParticipantResponse = z.object({
+  participant: Participant,
+  status: z.enum(participantParams.PARTICIPANT_STATUSES),
+  taskStatus: z.enum(['wrapping', 'completed']),
+  /** Agent participants still on the channel besides this one (see README: an upper bound). */
+  agentsRemaining: z.int(),
+});
+export type UpdateParticipantResponse = Z.infer<typeof UpdateParticipantResponse>;
 
 /** What the orphan guard did, and why. */
 export const OrphanGuardResponse = z.object({

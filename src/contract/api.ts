@@ -9,6 +9,7 @@ import type { Method } from '../edge/http';
 import type { ErrorCode } from './answers';
 
 import * as params from './params';
+import * as participantParams from './participant-params';
 import * as answers from './answers';
 
 /** What the schemas' `describe` calls say, for the OpenAPI generator (zod's registry). */
@@ -94,6 +95,27 @@ export const CLOSE_CHANNEL = endpoint({
   errors: [EDGE, CALLER, TWILIO],
 });
 
+export const LIST_PARTICIPANTS = endpoint({
+  name: 'list-participants',
+  methods: ['GET', 'POST'],
+  summary: "List a channel's participants (every page, at most 1000): sid, type, and for agents workerSid, taskSid, reservationSid",
+  params: participantParams.ListParticipantsParams,
+  response: answers.ListParticipantsResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO],
+});
+
+export const UPDATE_PARTICIPANT = endpoint({
+  name: 'update-participant',
+  methods: ['POST'],
+  summary:
+    "Wrap up (wrapup) or complete (closed) one agent's participation; the channel stays open. An agent changes only their own (participantSid may then be left out), a supervisor anyone's",
+  params: participantParams.UpdateParticipantParams,
+  response: answers.UpdateParticipantResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO],
+});
+
 export const ORPHAN_GUARD = endpoint({
   name: 'orphan-guard',
   methods: ['POST'],
@@ -109,4 +131,4 @@ export const ORPHAN_GUARD = endpoint({
 });
 
 /** Every endpoint, in the order the OpenAPI document lists them. */
-export const ENDPOINTS = [GET_CHANNEL, LIST_CHANNELS, CLOSE_CHANNEL, ORPHAN_GUARD] as const;
+export const ENDPOINTS = [GET_CHANNEL, LIST_CHANNELS, CLOSE_CHANNEL, LIST_PARTICIPANTS, UPDATE_PARTICIPANT, ORPHAN_GUARD] as const;

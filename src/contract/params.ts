@@ -1,5 +1,5 @@
 /**
- * The parameters of the three functions, validated with zod before anything is sent to Twilio.
+ * The parameters of the functions, validated with zod before anything is sent to Twilio.
  * Names are camelCase; the PascalCase spelling of Twilio's docs is accepted as an alias.
  * A failure is an `invalid_request` whose details name each bad field by its camelCase name.
  */

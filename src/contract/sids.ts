@@ -9,6 +9,7 @@ export const SID_PREFIXES = {
   interaction: 'KD',
   channel: 'UO',
   participant: 'UT',
+  reservation: 'WR',
   task: 'WT',
   worker: 'WK',
   queue: 'WQ',

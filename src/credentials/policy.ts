@@ -17,7 +17,7 @@
  */
 import type { Caller } from './auth';
 import type { Config } from '../config';
-import type { ChannelWorkers } from '../interactions/channels';
+import type { ChannelWorkers } from '../interactions/participants';
 
 import * as errors from '../edge/errors';
 
@@ -91,4 +91,41 @@ async function authorizeUserClose(
     throw new errors.ForbiddenError('only a participant of this channel or a supervisor may close it');
   }
   throw new errors.ForbiddenError(`closing channels needs one of the roles: ${config.closeAnyRoles.join(', ')}`);
+}
+
+/**
+ * Whose participation a caller may change on a channel (update-participant):
+ * - `any`: the account (Twilio-signed calls, the account's credentials, an API key) and Flex
+ *   users with a role in CLOSE_ANY_ROLES (supervisor, admin by default);
+ * - `own`: any other Flex user, only the agent participants that carry their worker SID.
+ * CLOSE_POLICY does not apply: leaving one's own participation never closes the channel.
+ */
+export type ParticipantScope = { kind: 'any' } | { kind: 'own'; workerSid: string };
+
+/** The caller's scope, decided before any call to Twilio; a Flex user whose token names no worker is refused. */
+export function participantScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
+  const authority = authorityOf(caller);
+  switch (authority.kind) {
+    case 'account':
+      return { kind: 'any' };
+    case 'flex-user':
+      if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any' };
+      if (authority.workerSid === undefined) {
+        throw new errors.ForbiddenError(
+          `your Flex token names no worker, so no participant can be yours; changing others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
+        );
+      }
+      return { kind: 'own', workerSid: authority.workerSid };
+  }
+}
+
+/** Throw `ForbiddenError` unless a caller of this scope may change this participant. */
+export function authorizeParticipantChange(scope: ParticipantScope, participant: { workerSid: string | null }): void {
+  switch (scope.kind) {
+    case 'any':
+      return;
+    case 'own':
+      if (participant.workerSid === scope.workerSid) return;
+      throw new errors.ForbiddenError("an agent may change only their own participant; a supervisor may change anyone's");
+  }
 }

@@ -95,37 +95,3 @@ export async function closeChannel(client: TwilioClient, p: CloseChannelParams):
   );
   return { channel: normalizeChannel(instance), routing, taskStatus: routing === null ? 'wrapping' : 'completed' };
 }
-
-const Participant = z.object({
-  type: z.nullish(z.string()),
-  routingProperties: z.nullish(z.unknown()),
-});
-
-/** Who is on a channel, as far as the close policy needs to know. */
-export interface ChannelWorkers {
-  /** The worker SIDs of its agent participants. */
-  workerSids: string[];
-  /** Agent participants whose routing properties name no worker. */
-  agentsWithoutWorker: number;
-}
-
-/**
- * The workers on a channel. Twilio's OpenAPI leaves `routing_properties` untyped; the worker
- * is read from `worker_sid` (what Twilio sends) or `workerSid`.
- */
-export async function channelWorkers(client: TwilioClient, p: GetChannelParams): Promise<ChannelWorkers> {
-  const participants = await twilioCall('the channel', () =>
-    client.flexApi.v1.interaction(p.interactionSid).channels(p.channelSid).participants.list({ limit: 1000, pageSize: 1000 }),
-  );
-  const workers: ChannelWorkers = { workerSids: [], agentsWithoutWorker: 0 };
-  for (const participant of participants) {
-    const parsed = Participant.safeParse(participant);
-    if (!parsed.success) continue;
-    const props = parsed.data.routingProperties;
-    const fields = typeof props === 'object' && props !== null ? (props as Record<string, unknown>) : {};
-    const workerSid = [fields.worker_sid, fields.workerSid].find((v): v is string => typeof v === 'string' && v.length > 0);
-    if (workerSid !== undefined) workers.workerSids.push(workerSid);
-    else if (parsed.data.type === 'agent') workers.agentsWithoutWorker++;
-  }
-  return workers;
-}

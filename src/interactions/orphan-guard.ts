@@ -31,6 +31,7 @@ import type TwilioClient = require('twilio/lib/rest/Twilio');
 
 import * as z from 'zod/mini';
 import * as channels from './channels';
+import * as participants from './participants';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
 import * as params from '../contract/params';
@@ -133,7 +134,7 @@ export async function guard(client: TwilioClient, event: TaskRouterEvent, events
   }
   if (!OPEN.has(channel.status ?? ''))
     return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}, not open`, ...ids, channel });
-  const { workerSids, agentsWithoutWorker } = await channels.channelWorkers(client, ids);
+  const { workerSids, agentsWithoutWorker } = await participants.channelWorkers(client, ids);
   if (workerSids.length + agentsWithoutWorker > 0) return decide({ action: 'ignored', reason: 'an agent is still on the channel', ...ids, channel });
 
   const task = await taskNow(client, event.workspaceSid, event.taskSid, ids.channelSid);

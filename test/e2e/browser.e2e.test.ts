@@ -126,6 +126,25 @@ describe('from a Flex-like page', () => {
     expect(preflights()).toBe(0);
   });
 
+  it('list participants and leave the conversation from the task alone: single simple requests, zero preflights', async () => {
+    const before = server.platform.gateway.seen.length;
+    const preflightsBefore = preflights();
+    const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
+    const r = await inPage(
+      page,
+      f.AGENT_TOKEN,
+      `const task = { attributes: { flexInteractionSid: '${interactionSid}', flexInteractionChannelSid: '${channelSids[0]}' } };
+       const listed = await client.listParticipants(task);
+       const wrapped = await client.leaveChannel(task, { status: 'wrapup' });
+       const done = await client.leaveChannel(task, { status: 'closed' });
+       return { count: listed.count, wrapped: wrapped.taskStatus, done: done.taskStatus, left: done.agentsRemaining };`,
+    );
+    expect(r).toEqual({ ok: true, value: { count: 2, wrapped: 'wrapping', done: 'completed', left: 0 } });
+    expect(server.platform.gateway.seen.slice(before).map((c) => c.method)).toEqual(['POST', 'POST', 'POST']);
+    expect(preflights()).toBe(preflightsBefore);
+    expect(s.fake.channels.get(channelSids[0]!)!.status).toBe('active');
+  });
+
   it('a supervisor closes a channel they are not on', async () => {
     const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
     const r = await inPage(

@@ -70,8 +70,15 @@ describe('the first deploy', () => {
         .filter((v) => v.visibility === visibility)
         .map((v) => v.path)
         .sort();
-    expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels']);
-    expect(paths('protected')).toEqual(['/studio/close-channel', '/studio/get-channel', '/studio/list-channels', '/webhooks/orphan-guard']);
+    expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels', '/list-participants', '/update-participant']);
+    expect(paths('protected')).toEqual([
+      '/studio/close-channel',
+      '/studio/get-channel',
+      '/studio/list-channels',
+      '/studio/list-participants',
+      '/studio/update-participant',
+      '/webhooks/orphan-guard',
+    ]);
     // The library is one bundle (scripts/bundle-library.ts); its source map is not deployed.
     expect(paths('private')).toEqual(['/library']);
     expect(functions.map((v) => v.path)).not.toContain('/renamed-away');

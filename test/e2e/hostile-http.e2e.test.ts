@@ -37,6 +37,8 @@ const names = [
   'Routing',
   'limit',
   'Limit',
+  'participantSid',
+  'ParticipantSid',
   '__proto__',
   'constructor',
   'Token',
@@ -45,7 +47,7 @@ const names = [
 const text = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom('KD', 'UO12', '{"status":"closed"}', '[]', 'closed', 'x'.repeat(3000)),
+  fc.constantFrom('KD', 'UO12', 'UT12', '{"status":"closed"}', '[]', 'closed', 'wrapup', 'x'.repeat(3000)),
 );
 
 const query = fc.array(fc.tuple(fc.constantFrom(...names, 'a[b]', 'interactionSid[]', 'routing[status]'), text), { maxLength: 8 });
@@ -90,7 +92,7 @@ const request = fc.oneof(
     })),
 );
 
-describe.each(['/get-channel', '/list-channels', '/close-channel'])('%s', (path) => {
+describe.each(['/get-channel', '/list-channels', '/close-channel', '/list-participants', '/update-participant'])('%s', (path) => {
   it('answers any hostile request with a 4xx and no stack trace; nothing reaches Twilio', async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.boolean(), async (req, withCredentials) => {

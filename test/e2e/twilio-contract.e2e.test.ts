@@ -84,3 +84,28 @@ it('close-channel as an agent: the participants lookup is accepted by Twilio (an
   // 403 (not 502/409): Prism answered the participants list, and the outsider is not on it.
   expect(response.status).toBe(403);
 });
+
+// The participants Twilio's example lists: a customer (…a1) and an agent (…a2) whose worker is WKaaa…
+const UT_AGENT = `UT${'a'.repeat(31)}2`;
+const WK_EXAMPLE = `WK${'a'.repeat(32)}`;
+
+it('list-participants: Twilio accepts the list with PageSize, and we read its example answer', async () => {
+  const r = await post('/list-participants', { interactionSid: KD, channelSid: UO }, account);
+  expect(r.participants).toEqual([
+    { sid: `UT${'a'.repeat(31)}1`, type: 'customer', workerSid: null, taskSid: null, reservationSid: null },
+    { sid: UT_AGENT, type: 'agent', workerSid: WK_EXAMPLE, taskSid: `WT${'a'.repeat(32)}`, reservationSid: `WR${'a'.repeat(32)}` },
+  ]);
+});
+
+it.each(['wrapup', 'closed'])('update-participant (%s) as the account: the list and the update are accepted', async (status) => {
+  const r = await post('/update-participant', { interactionSid: KD, channelSid: UO, participantSid: UT_AGENT, status }, account);
+  // Prism answers the update with its example participant (…a1), whatever it was asked to change.
+  expect(r).toMatchObject({ status, participant: { sid: expect.stringMatching(/^UT/), type: 'agent' } });
+});
+
+it("update-participant as the example's agent, no participantSid: found from the token, and the update accepted", async () => {
+  const token = f.flexToken('example-agent');
+  iam.fake.addToken(token, { identity: 'example', roles: ['agent'], workerSid: WK_EXAMPLE });
+  const r = await post('/update-participant', { interactionSid: KD, channelSid: UO, status: 'wrapup' }, `Bearer ${token}`);
+  expect(r).toMatchObject({ status: 'wrapup', taskStatus: 'wrapping', participant: { type: 'agent', workerSid: WK_EXAMPLE }, agentsRemaining: 0 });
+});

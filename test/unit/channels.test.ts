@@ -1,9 +1,8 @@
 /**
  * lib/channels against the fake of Twilio through the real helper: how a channel is
- * normalized, how the workers on a channel are read from participants Twilio leaves untyped,
- * and what a missing interaction or channel is called.
+ * normalized, and what a missing interaction or channel is called.
  */
-import { channelWorkers, closeChannel, getChannel, listChannels, normalizeChannel } from '../../src/interactions/channels';
+import { closeChannel, getChannel, listChannels, normalizeChannel } from '../../src/interactions/channels';
 import { loadConfig } from '../../src/config';
 import { NotFoundError, UpstreamError } from '../../src/edge/errors';
 import { twilioClient } from '../../src/twilio/client';
@@ -62,52 +61,13 @@ describe('normalizeChannel', () => {
 });
 
 describe('names in "not found"', () => {
-  it('a channel, an interaction, the participants of a channel', async () => {
+  it('a channel, an interaction', async () => {
     const unknown = { interactionSid: f.KD_UNKNOWN, channelSid: f.UO_UNKNOWN };
     await expect(getChannel(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
     await expect(listChannels(client(), { interactionSid: f.KD_UNKNOWN, limit: 5 })).rejects.toThrow(
       new NotFoundError('the interaction was not found'),
     );
-    await expect(channelWorkers(client(), unknown)).rejects.toThrow(new NotFoundError('the channel was not found'));
     await expect(closeChannel(client(), { ...unknown, status: 'closed' })).rejects.toThrow(new NotFoundError('the channel was not found'));
-  });
-});
-
-describe('channelWorkers', () => {
-  const page = (participants: unknown[]) => ({
-    participants,
-    meta: { page: 0, page_size: 1000, first_page_url: 'x', previous_page_url: null, url: 'x', next_page_url: null, key: 'participants' },
-  });
-  const participant = (fields: Record<string, unknown>) => ({
-    sid: `UT${'3'.repeat(32)}`,
-    interaction_sid: base.interactionSid,
-    channel_sid: base.sid,
-    url: 'x',
-    ...fields,
-  });
-
-  it('reads worker_sid or workerSid, counts agents with neither, skips what it cannot read, and asks for one page of 1000', async () => {
-    s.fake.inject(
-      {
-        kind: 'answer',
-        status: 200,
-        body: page([
-          participant({ type: 'agent', routing_properties: { worker_sid: 'WK1' } }),
-          participant({ type: 'agent', routing_properties: { workerSid: 'WK2' } }),
-          participant({ type: 'agent', routing_properties: { worker_sid: '' } }),
-          participant({ type: 'agent', routing_properties: 'not an object' }),
-          participant({ type: 'customer', routing_properties: null }),
-          participant({ type: 5, routing_properties: { worker_sid: 'WK3' } }),
-        ]),
-      },
-      (q) => q.path.endsWith('/Participants'),
-      1,
-    );
-    expect(await channelWorkers(client(), { interactionSid: s.interactionSid, channelSid: s.channelSid })).toEqual({
-      workerSids: ['WK1', 'WK2'],
-      agentsWithoutWorker: 2,
-    });
-    expect(s.fake.apiRequests().find((q) => q.path.endsWith('/Participants'))?.query).toMatchObject({ PageSize: '1000' });
   });
 });
 

@@ -11,6 +11,8 @@ import {
   type ErrorBody,
   type GetChannelResponse,
   type ListChannelsResponse,
+  type ListParticipantsResponse,
+  type UpdateParticipantResponse,
 } from '../../client/flex-interaction-channels';
 import type * as answers from '../../src/contract/answers';
 
@@ -21,7 +23,9 @@ const typesAgree: [
   Same<ListChannelsResponse, z.infer<typeof answers.ListChannelsResponse>>,
   Same<CloseChannelResponse, z.infer<typeof answers.CloseChannelResponse>>,
   Same<ErrorBody, z.infer<typeof answers.ErrorResponse>['error']>,
-] = [true, true, true, true];
+  Same<ListParticipantsResponse, z.infer<typeof answers.ListParticipantsResponse>>,
+  Same<UpdateParticipantResponse, z.infer<typeof answers.UpdateParticipantResponse>>,
+] = [true, true, true, true, true, true];
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -39,7 +43,7 @@ const channel = {
 };
 
 it('has types that agree with the service', () => {
-  expect(typesAgree).toEqual([true, true, true, true]);
+  expect(typesAgree).toEqual([true, true, true, true, true, true]);
 });
 
 it('POSTs a form (a CORS simple request: no header of its own) with the current token as Token', async () => {

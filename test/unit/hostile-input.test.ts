@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { handler as getChannel } from '../../functions/get-channel';
 import { handler as listChannels } from '../../functions/list-channels';
 import { handler as closeChannel } from '../../functions/close-channel';
+import { handler as listParticipants } from '../../functions/list-participants';
+import { handler as updateParticipant } from '../../functions/update-participant';
 import { endpoint } from '../../src/edge/endpoint';
 import { GET_CHANNEL } from '../../src/contract/api';
 import { startSeededFake, type Seeded } from '../support/fake';
@@ -37,7 +39,9 @@ const hostileValue = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.constantFrom('', ' ', 'null', 'undefined', '[]', '{}', '{"status":"closed"', '__proto__', 'constructor', 'KD', 'UO'),
   // Valid values too, so that some requests are valid and the property covers both outcomes.
-  fc.constantFrom('closed', 'inactive', '{"status":"closed"}', '7', 1000),
+  fc.constantFrom('closed', 'inactive', 'wrapup', '{"status":"closed"}', '7', 1000),
+  // A participant (UT…) that is on no channel, and a channel SID where a participant belongs.
+  fc.constantFrom(`UT${'0'.repeat(32)}`, `UO${'0'.repeat(32)}`),
   fc.constant({ status: 'closed' }),
   fc.integer().map(String),
   fc.array(fc.string(), { maxLength: 4 }),
@@ -56,6 +60,8 @@ const handlers = [
   ['get-channel', getChannel, ['interactionSid', 'channelSid']],
   ['list-channels', listChannels, ['interactionSid', 'limit']],
   ['close-channel', closeChannel, ['interactionSid', 'channelSid', 'status', 'routing']],
+  ['list-participants', listParticipants, ['interactionSid', 'channelSid']],
+  ['update-participant', updateParticipant, ['interactionSid', 'channelSid', 'status', 'participantSid']],
 ] as const;
 
 describe.each(handlers)('%s', (path, handler, fields) => {
@@ -106,7 +112,13 @@ describe.each(handlers)('%s', (path, handler, fields) => {
           if (r.statusCode === 200) expect(s.fake.apiRequests().length).toBeGreaterThan(0);
           else {
             expect([400, 413]).toContain(r.statusCode);
-            expect(s.fake.apiRequests()).toHaveLength(0);
+            // Whether a participant is on the channel only its list can tell: that list, and no change.
+            const sent = s.fake.apiRequests().map((q) => `${q.method} ${q.path.split('/').pop()}`);
+            expect(sent).toEqual(
+              path === 'update-participant' && r.json.error.details?.[0]?.field === 'participantSid'
+                ? ['GET Participants'].slice(0, sent.length)
+                : [],
+            );
           }
         },
       ),

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI description generated from the zod schemas is valid OpenAPI 3.1 (checked with
- * @seriousme/openapi-schema-validator) and describes exactly the three functions.
+ * @seriousme/openapi-schema-validator) and describes exactly the functions of the contract.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,16 @@ it('the validator does catch a broken document', () => {
 });
 
 it('describes exactly the endpoints of the contract, and their methods', () => {
-  expect(Object.keys(doc.paths).sort()).toEqual(['/close-channel', '/get-channel', '/list-channels', '/webhooks/orphan-guard']);
+  expect(Object.keys(doc.paths).sort()).toEqual([
+    '/close-channel',
+    '/get-channel',
+    '/list-channels',
+    '/list-participants',
+    '/update-participant',
+    '/webhooks/orphan-guard',
+  ]);
+  expect(Object.keys(doc.paths['/list-participants'])).toEqual(['get', 'post']);
+  expect(Object.keys(doc.paths['/update-participant'])).toEqual(['post']);
   expect(Object.keys(doc.paths['/get-channel'])).toEqual(['get', 'post']);
   expect(Object.keys(doc.paths['/close-channel'])).toEqual(['post']);
   expect(doc.paths['/close-channel'].post.responses['403']).toBeDefined();

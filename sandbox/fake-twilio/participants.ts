@@ -1,0 +1,65 @@
+/**
+ * The fake's channel Participants: list (paged) and update (`Status` `wrapup` or `closed`).
+ *
+ * An update changes the participant's task, never the channel: `wrapup` → its task is wrapping,
+ * `closed` → completed (Twilio's Participants page). Twilio's OpenAPI says of `Status`
+ * "Participant must be an agent": a customer's update is refused (400).
+ *
+ * ASSUMPTION (no Twilio document says what happens next): a participant stays listed after
+ * its update, its routing_properties' `status` showing its task (accepted, wrapping,
+ * completed), and an update that would not move its task forward (wrapup after wrapup,
+ * anything after closed) is refused with 409 and nothing changes. This is the safe reading:
+ * a caller is never told a second change succeeded, and a listed agent is never taken for gone.
+ */
+import type { ServerResponse } from 'node:http';
+import { API, findChannel, hex, notFound, page, send, twilioError, type FakeState, type ParticipantState, type RecordedRequest } from './types';
+
+const RESERVATION_STATUS = { assigned: 'accepted', wrapping: 'wrapping', completed: 'completed' } as const;
+
+export function participantJson(interactionSid: string, channelSid: string, p: ParticipantState) {
+  return {
+    sid: p.sid,
+    channel_sid: channelSid,
+    interaction_sid: interactionSid,
+    type: p.type,
+    routing_properties: p.workerSid
+      ? {
+          workspace_sid: `WS${hex(1)}`,
+          task_sid: p.taskSid ?? `WT${hex(1)}`,
+          ...(p.reservationSid ? { reservation_sid: p.reservationSid } : {}),
+          ...(p.workerKey === 'none' ? {} : { [p.workerKey ?? 'worker_sid']: p.workerSid }),
+          status: RESERVATION_STATUS[p.taskStatus ?? 'assigned'],
+        }
+      : null,
+    url: `${API}/Interactions/${interactionSid}/Channels/${channelSid}/Participants/${p.sid}`,
+  };
+}
+
+export function listParticipants(state: FakeState, interactionSid: string, channelSid: string, req: RecordedRequest, res: ServerResponse): void {
+  const channel = findChannel(state, interactionSid, channelSid);
+  if (!channel) return notFound(res, req.path);
+  const items = (state.participants.get(channelSid) ?? []).map((p) => participantJson(interactionSid, channelSid, p));
+  send(res, 200, page(state, req, 'participants', items));
+}
+
+export function updateParticipant(
+  state: FakeState,
+  interactionSid: string,
+  channelSid: string,
+  participantSid: string,
+  req: RecordedRequest,
+  res: ServerResponse,
+): void {
+  const channel = findChannel(state, interactionSid, channelSid);
+  const participant = channel ? state.participants.get(channelSid)?.find((p) => p.sid === participantSid) : undefined;
+  if (!participant) return notFound(res, req.path);
+  const status = req.body.Status;
+  if (status !== 'closed' && status !== 'wrapup') return send(res, 400, twilioError(400, 20001, 'Invalid participant status'));
+  if (participant.type !== 'agent') return send(res, 400, twilioError(400, 20001, 'Participant must be an agent'));
+  if (participant.status === 'closed' || (participant.status === 'wrapup' && status === 'wrapup')) {
+    return send(res, 409, twilioError(409, 45000, `The participant is already ${participant.status === 'closed' ? 'closed' : 'wrapping up'}`));
+  }
+  participant.status = status;
+  participant.taskStatus = status === 'wrapup' ? 'wrapping' : 'completed';
+  send(res, 200, participantJson(interactionSid, channelSid, participant));
+}
