@@ -49,6 +49,8 @@ export class FakeTwilio implements FakeState {
 
   /** Largest page answered, whatever PageSize asks (Twilio's is 1000); lower it to make lists page. */
   maxPageSize = 1000;
+  /** For the benchmark: participant updates are answered as applied but change nothing (see FakeState). */
+  participantUpdatesKeepState = false;
 
   constructor(readonly options: FakeTwilioOptions) {}
 

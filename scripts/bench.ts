@@ -10,6 +10,7 @@
  * twilio-flex-token-validator asking IAM on every call, context.getTwilioClient()). Then, by part
  * (scripts/bench/):
  * - warm: autocannon drives each side at concurrency 1 and 50, in alternating rounds;
+ * - participants: list-participants and update-participant against baselines making the same calls;
  * - profile: where a warm request's CPU goes at concurrency 50, ours against the baseline;
  * - iam: IAM calls per 1,000 requests with one token, and under a flood of unknown tokens;
  * - lockout: fresh agent tokens under a flood of junk at concurrency 50, IAM slow (scripts/bench/lockout.ts);
@@ -29,13 +30,14 @@ import { setUp } from './bench/context';
 import { faults } from './bench/faults';
 import { iamCosts } from './bench/iam';
 import { lockoutBench } from './bench/lockout';
+import { participantsTable } from './bench/participants';
 import { profile } from './bench/profile';
 import { finish, say, verdict } from './bench/report';
 import { pinCores, startServer, USUAL_PRELOAD } from './bench/servers';
 import { intro, warmTable } from './bench/warm';
 import { ROOT } from './root';
 
-const PARTS = ['warm', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
+const PARTS = ['warm', 'participants', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((p) => p.length > 0);
 for (const part of only)
   if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: no part "${part}" (parts: ${PARTS.join(', ')})`);
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   const usualServer = await startServer(b.services.usual, b.usualSettings, { preload: [USUAL_PRELOAD] });
   intro(pinCores(server.child.pid!, usualServer.child.pid!));
   if (runs('warm')) await warmTable(b, server.url, usualServer.url);
+  if (runs('participants')) await participantsTable(b, server.url);
   if (runs('profile')) await profile(b);
   if (runs('iam')) await iamCosts(b, server.url);
   if (runs('lockout')) await lockoutBench({ fake: b.fake, url: server.url, say, verdict });

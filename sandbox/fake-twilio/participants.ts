@@ -56,6 +56,12 @@ export function updateParticipant(
   const status = req.body.Status;
   if (status !== 'closed' && status !== 'wrapup') return send(res, 400, twilioError(400, 20001, 'Invalid participant status'));
   if (participant.type !== 'agent') return send(res, 400, twilioError(400, 20001, 'Participant must be an agent'));
+  if (state.participantUpdatesKeepState)
+    return send(
+      res,
+      200,
+      participantJson(interactionSid, channelSid, { ...participant, status, taskStatus: status === 'wrapup' ? 'wrapping' : 'completed' }),
+    );
   if (participant.status === 'closed' || (participant.status === 'wrapup' && status === 'wrapup')) {
     return send(res, 409, twilioError(409, 45000, `The participant is already ${participant.status === 'closed' ? 'closed' : 'wrapping up'}`));
   }

@@ -75,6 +75,11 @@ export interface FakeState {
   readonly tokens: Map<string, TokenState>;
   /** Largest page the fake answers, whatever PageSize asks (Twilio's is 1000). */
   maxPageSize: number;
+  /**
+   * For the benchmark only, which repeats one update under load: a participant update is
+   * answered as applied but changes nothing, so the next one is accepted too.
+   */
+  participantUpdatesKeepState: boolean;
 }
 
 export const API = 'https://flex-api.twilio.com/v1';
