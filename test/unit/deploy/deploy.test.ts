@@ -2,11 +2,11 @@
 import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rangedDependencies, readServerlessRc } from '../../deploy/project';
-import { strayFiles } from '../../deploy/sources';
-import { describePlan, planVariables, RefusedSettingError } from '../../deploy/variables';
+import { rangedDependencies, readServerlessRc } from '../../../deploy/project';
+import { strayFiles } from '../../../deploy/sources';
+import { describePlan, planVariables, RefusedSettingError } from '../../../deploy/variables';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 describe('the variable plan: the service ends up with exactly the settings file', () => {

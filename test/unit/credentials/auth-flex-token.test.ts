@@ -1,11 +1,11 @@
 /**
  * Every way in by Flex token (parameter and Bearer): valid, invalid, switched off, IAM failing, and what IAM answers.
  */
-import { authenticate } from '../../src/credentials/auth';
-import { settings } from '../support/invoke';
-import { ctx, get, useSeededFake } from '../support/auth-harness';
-import { startSeededFake } from '../support/fake';
-import * as f from '../support/fixtures';
+import { authenticate } from '../../../src/credentials/auth';
+import { settings } from '../../support/invoke';
+import { ctx, get, useSeededFake } from '../../support/auth-harness';
+import { startSeededFake } from '../../support/fake';
+import * as f from '../../support/fixtures';
 
 useSeededFake();
 
@@ -117,7 +117,7 @@ describe('Flex token', () => {
   it('hands the validated identity to the handler', async () => {
     const caller = await authenticate(
       { headers: { authorization: `Bearer ${f.AGENT_TOKEN}` }, params: {}, path: '/get-channel', method: 'POST' as const },
-      { ...(await import('../../src/config')).loadConfig(settings(ctx.s.baseUrl) as any) },
+      { ...(await import('../../../src/config')).loadConfig(settings(ctx.s.baseUrl) as any) },
     );
     expect(caller).toMatchObject({ kind: 'flex-token', identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER });
   });

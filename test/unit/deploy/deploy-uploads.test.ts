@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filesHoldingCredentials, linkedFiles } from '../../deploy/uploads';
-import { looksLikeCredential, planVariables, RefusedSettingError } from '../../deploy/variables';
-import { SETTING_NAMES } from '../../src/config';
-import * as f from '../support/fixtures';
+import { filesHoldingCredentials, linkedFiles } from '../../../deploy/uploads';
+import { looksLikeCredential, planVariables, RefusedSettingError } from '../../../deploy/variables';
+import { SETTING_NAMES } from '../../../src/config';
+import * as f from '../../support/fixtures';
 
 let root: string;
 let assets: string;

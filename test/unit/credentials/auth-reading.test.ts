@@ -1,12 +1,12 @@
 /**
  * How credentials are read from a request, exactly (no network but the seeded fake for authenticate).
  */
-import { authenticate, flexToken, parseBasic, presentsCredentials } from '../../src/credentials/auth';
-import { loadConfig } from '../../src/config';
-import { UnauthorizedError } from '../../src/edge/errors';
-import { settings } from '../support/invoke';
-import { ctx, sign, useSeededFake } from '../support/auth-harness';
-import * as f from '../support/fixtures';
+import { authenticate, flexToken, parseBasic, presentsCredentials } from '../../../src/credentials/auth';
+import { loadConfig } from '../../../src/config';
+import { UnauthorizedError } from '../../../src/edge/errors';
+import { settings } from '../../support/invoke';
+import { ctx, sign, useSeededFake } from '../../support/auth-harness';
+import * as f from '../../support/fixtures';
 
 useSeededFake();
 

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloseChannelParams } from '../../src/contract/params';
-import { buildFlow, validateFlow } from '../../studio/flow';
+import { CloseChannelParams } from '../../../src/contract/params';
+import { buildFlow, validateFlow } from '../../../studio/flow';
 
 const ids = {
   serviceSid: `ZS${'1'.repeat(32)}`,
@@ -45,7 +45,7 @@ it('branches on success and fail, keeping the channel status, task status, HTTP 
 });
 
 it('an unfilled template, a missing SID, or a broken transition does not pass', () => {
-  const template = JSON.parse(readFileSync(join(__dirname, '..', '..', 'studio', 'close-channel-flow.template.json'), 'utf8'));
+  const template = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'studio', 'close-channel-flow.template.json'), 'utf8'));
   expect(validateFlow(template).join('\n')).toMatch(/service_sid/);
   const broken = JSON.parse(JSON.stringify(flow));
   broken.states[1].transitions[0].next = 'nowhere';

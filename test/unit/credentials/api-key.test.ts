@@ -3,10 +3,10 @@
  * and edge, and how a key is checked (one read of the account, answers mapped to valid, not
  * valid, or "could not check").
  */
-import { ApiKeyValidator, mayBeApiKey, restApiBaseUrl } from '../../src/credentials/api-key';
-import { RateLimitedError, UpstreamError } from '../../src/edge/errors';
-import { startSeededFake, type Seeded } from '../support/fake';
-import * as f from '../support/fixtures';
+import { ApiKeyValidator, mayBeApiKey, restApiBaseUrl } from '../../../src/credentials/api-key';
+import { RateLimitedError, UpstreamError } from '../../../src/edge/errors';
+import { startSeededFake, type Seeded } from '../../support/fake';
+import * as f from '../../support/fixtures';
 
 let s: Seeded;
 beforeEach(async () => {

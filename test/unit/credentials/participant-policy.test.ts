@@ -2,10 +2,10 @@
  * credentials/policy for participants: whose participation each kind of caller may change, for
  * every kind there is (CALLER_KINDS), and nothing for a kind the policy does not know.
  */
-import { CALLER_KINDS, type Caller } from '../../src/credentials/auth';
-import { authorizeParticipantChange, participantScope } from '../../src/credentials/policy';
-import { ForbiddenError } from '../../src/edge/errors';
-import * as f from '../support/fixtures';
+import { CALLER_KINDS, type Caller } from '../../../src/credentials/auth';
+import { authorizeParticipantChange, participantScope } from '../../../src/credentials/policy';
+import { ForbiddenError } from '../../../src/edge/errors';
+import * as f from '../../support/fixtures';
 
 const config = { closeAnyRoles: ['supervisor', 'admin'] };
 const agent = { kind: 'flex-token' as const, identity: 'alice', roles: ['agent'], workerSid: f.AGENT_WORKER };

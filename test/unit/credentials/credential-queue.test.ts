@@ -4,8 +4,8 @@
  * (tokens that look like recently valid ones), so that junk cannot take the whole budget. Each
  * check's call to Twilio is a promise the test resolves by hand: no timing decides an outcome.
  */
-import { CredentialCache, type Verdict } from '../../src/credentials/credential-cache';
-import { RateLimitedError } from '../../src/edge/errors';
+import { CredentialCache, type Verdict } from '../../../src/credentials/credential-cache';
+import { RateLimitedError } from '../../../src/edge/errors';
 
 interface Call {
   credential: string;

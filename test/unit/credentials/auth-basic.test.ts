@@ -1,11 +1,11 @@
 /**
  * Basic credentials as a way in: API keys of the account and the account's own credentials; each switch holding; no credentials at all.
  */
-import { handler as closeChannel } from '../../functions/close-channel';
-import { authenticate } from '../../src/credentials/auth';
-import { invoke, settings } from '../support/invoke';
-import { ctx, get, sign, useSeededFake } from '../support/auth-harness';
-import * as f from '../support/fixtures';
+import { handler as closeChannel } from '../../../functions/close-channel';
+import { authenticate } from '../../../src/credentials/auth';
+import { invoke, settings } from '../../support/invoke';
+import { ctx, get, sign, useSeededFake } from '../../support/auth-harness';
+import * as f from '../../support/fixtures';
 
 useSeededFake();
 
@@ -159,7 +159,7 @@ describe('constant-time comparison of account credentials', () => {
     await authenticate(
       { headers: { authorization }, params: {}, path: '/get-channel', method: 'POST' as const },
       {
-        ...(await import('../../src/config')).loadConfig(
+        ...(await import('../../../src/config')).loadConfig(
           settings(ctx.s.baseUrl, { AUTH_FLEX_TOKEN: 'false', AUTH_TWILIO_SIGNATURE: 'false' }) as any,
         ),
       },

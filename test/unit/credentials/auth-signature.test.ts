@@ -2,12 +2,12 @@
  * The Twilio signature as a way in to the public functions: valid, invalid, switched off, and a signed request meaning exactly what was signed.
  */
 import twilio from 'twilio';
-import { handler as getChannel } from '../../functions/get-channel';
-import { handler as closeChannel } from '../../functions/close-channel';
-import { handler as studioClose } from '../../functions/studio/close-channel.protected';
-import { invoke, settings } from '../support/invoke';
-import { ctx, DOMAIN, get, sign, useSeededFake } from '../support/auth-harness';
-import * as f from '../support/fixtures';
+import { handler as getChannel } from '../../../functions/get-channel';
+import { handler as closeChannel } from '../../../functions/close-channel';
+import { handler as studioClose } from '../../../functions/studio/close-channel.protected';
+import { invoke, settings } from '../../support/invoke';
+import { ctx, DOMAIN, get, sign, useSeededFake } from '../../support/auth-harness';
+import * as f from '../../support/fixtures';
 
 useSeededFake();
 
