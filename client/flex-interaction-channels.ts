@@ -48,14 +48,22 @@ export interface ListChannelsRequest {
   limit?: number;
 }
 
-export interface CloseChannelRequest {
-  interactionSid: string;
-  channelSid: string;
-  /** Default `closed`; `inactive` needs `routing`. */
-  status?: 'closed' | 'inactive';
-  /** `{ status: 'closed' }` completes the channel's tasks; without it they go to wrapping. */
-  routing?: Routing;
-}
+/**
+ * `status` `closed` (the default), with or without `routing`; or `inactive`, which the service
+ * takes only with `routing` (a type error without it, as the service answers 400).
+ */
+export type CloseChannelRequest = GetChannelRequest &
+  (
+    | {
+        status?: 'closed';
+        /** `{ status: 'closed' }` completes the channel's tasks; without it they go to wrapping. */
+        routing?: Routing;
+      }
+    | { status: 'inactive'; routing: Routing }
+  );
+
+/** Closing a Flex task's own channel: `complete` completes the task (routing), else it goes to wrapping; `inactive` needs `complete`. */
+export type CloseTaskOptions = CallOptions & ({ status?: 'closed'; complete?: boolean } | { status: 'inactive'; complete: true });
 
 export interface GetChannelResponse {
   channel: Channel;
@@ -196,12 +204,9 @@ export class FlexInteractionChannelsClient {
    * also completes the task (routing `{"status":"closed"}`); without `complete` it goes to wrapping.
    */
   closeChannel(request: CloseChannelRequest, options?: CallOptions): Promise<CloseChannelResponse>;
-  closeChannel(task: FlexTaskLike, options?: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' }): Promise<CloseChannelResponse>;
-  async closeChannel(
-    request: CloseChannelRequest | FlexTaskLike,
-    options: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' } = {},
-  ): Promise<CloseChannelResponse> {
-    const body: CloseChannelRequest = isTask(request)
+  closeChannel(task: FlexTaskLike, options?: CloseTaskOptions): Promise<CloseChannelResponse>;
+  async closeChannel(request: CloseChannelRequest | FlexTaskLike, options: CloseTaskOptions = {}): Promise<CloseChannelResponse> {
+    const body: object = isTask(request)
       ? {
           ...channelOfTask(request),
           ...(options.status ? { status: options.status } : {}),
