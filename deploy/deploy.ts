@@ -99,6 +99,10 @@ async function main(): Promise<void> {
   const rc = readServerlessRc();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
+  // Said first and plainly: the settings parser's own words for a missing SID are "Invalid input".
+  if (!settings.ACCOUNT_SID?.trim()) {
+    fail(`ACCOUNT_SID is not set in ${envPath}: it names the account, and is needed also when API_KEY and API_SECRET sign the deploy`);
+  }
   let plan;
   try {
     plan = planVariables(settings, {});

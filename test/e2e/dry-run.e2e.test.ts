@@ -88,3 +88,14 @@ it('npm run studio -- --dry-run: the flow definition, then "could not reach <hos
   ]);
   expectNoSecret(r.stdout + r.stderr);
 });
+
+it('an API key without ACCOUNT_SID is refused before anything is asked, saying the SID is needed with a key too', async () => {
+  const keyOnly = join(dir, 'key-only.env');
+  writeFileSync(keyOnly, `API_KEY=${f.API_KEY}\nAPI_SECRET=${f.API_SECRET}\n`);
+  const r = await script(join('deploy', 'deploy.js'), { HTTP_PROXY: closed, ENV_FILE: keyOnly });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe(
+    `Cannot deploy: ACCOUNT_SID is not set in ${keyOnly}: it names the account, and is needed also when API_KEY and API_SECRET sign the deploy\n`,
+  );
+});
