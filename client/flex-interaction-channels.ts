@@ -24,6 +24,7 @@ import type {
   GetChannelRequest,
   ListChannelsRequest,
   CloseChannelRequest,
+  CloseTaskOptions,
   GetChannelResponse,
   ListChannelsResponse,
   CloseChannelResponse,
@@ -91,12 +92,9 @@ export class FlexInteractionChannelsClient {
    * also completes the task (routing `{"status":"closed"}`); without `complete` it goes to wrapping.
    */
   closeChannel(request: CloseChannelRequest, options?: CallOptions): Promise<CloseChannelResponse>;
-  closeChannel(task: FlexTaskLike, options?: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' }): Promise<CloseChannelResponse>;
-  async closeChannel(
-    request: CloseChannelRequest | FlexTaskLike,
-    options: CallOptions & { complete?: boolean; status?: 'closed' | 'inactive' } = {},
-  ): Promise<CloseChannelResponse> {
-    const body: CloseChannelRequest = isTask(request)
+  closeChannel(task: FlexTaskLike, options?: CloseTaskOptions): Promise<CloseChannelResponse>;
+  async closeChannel(request: CloseChannelRequest | FlexTaskLike, options: CloseTaskOptions = {}): Promise<CloseChannelResponse> {
+    const body: object = isTask(request)
       ? {
           ...channelOfTask(request),
           ...(options.status ? { status: options.status } : {}),

@@ -32,14 +32,22 @@ export interface ListChannelsRequest {
   limit?: number;
 }
 
-export interface CloseChannelRequest {
-  interactionSid: string;
-  channelSid: string;
-  /** Default `closed`; `inactive` needs `routing`. */
-  status?: 'closed' | 'inactive';
-  /** `{ status: 'closed' }` completes the channel's tasks; without it they go to wrapping. */
-  routing?: Routing;
-}
+/**
+ * `status` `closed` (the default), with or without `routing`; or `inactive`, which the service
+ * takes only with `routing` (a type error without it, as the service answers 400).
+ */
+export type CloseChannelRequest = GetChannelRequest &
+  (
+    | {
+        status?: 'closed';
+        /** `{ status: 'closed' }` completes the channel's tasks; without it they go to wrapping. */
+        routing?: Routing;
+      }
+    | { status: 'inactive'; routing: Routing }
+  );
+
+/** Closing a Flex task's own channel: `complete` completes the task (routing), else it goes to wrapping; `inactive` needs `complete`. */
+export type CloseTaskOptions = CallOptions & ({ status?: 'closed'; complete?: boolean } | { status: 'inactive'; complete: true });
 
 export interface GetChannelResponse {
   channel: Channel;

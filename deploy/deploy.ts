@@ -22,6 +22,7 @@ import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/ut
 import { ROOT } from '../scripts/root';
 import { loadConfig } from '../src/config';
 import { rangedDependencies, readServerlessRc } from './project';
+import { explainTwilioFailure, type Asking } from './reach';
 import { strayFiles } from './sources';
 import { filesHoldingCredentials, linkedFiles } from './uploads';
 import { describePlan, planVariables, RefusedSettingError } from './variables';
@@ -47,6 +48,26 @@ function deployCredentials(env: Record<string, string>): { username: string; pas
   if (env.AUTH_TOKEN) return { username: env.ACCOUNT_SID, password: env.AUTH_TOKEN };
   if (env.API_KEY && env.API_SECRET) return { username: env.API_KEY, password: env.API_SECRET };
   fail('set AUTH_TOKEN, or API_KEY and API_SECRET, to sign the deploy');
+}
+
+const SERVERLESS_HOST = 'serverless.twilio.com';
+
+/** Which credentials sign the deploy, by name. */
+function signedBy(env: Record<string, string>): string {
+  return env.AUTH_TOKEN
+    ? "ACCOUNT_SID and AUTH_TOKEN (never uploaded: the functions get the account's own from Twilio)"
+    : 'API_KEY and API_SECRET, for account ACCOUNT_SID';
+}
+
+/** A call to the Serverless API; a failure to reach it ends the run with what to check. */
+async function askTwilio<T>(asking: Asking, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const explained = explainTwilioFailure(err, asking);
+    if (explained !== undefined) fail(explained);
+    throw err;
+  }
 }
 
 /** The functions' own settings parser, as the deployed service will run it. */
@@ -80,6 +101,10 @@ async function main(): Promise<void> {
   const rc = readServerlessRc();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
+  // Said first and plainly: the settings parser's own words for a missing SID are "Invalid input".
+  if (!settings.ACCOUNT_SID?.trim()) {
+    fail(`ACCOUNT_SID is not set in ${envPath}: it names the account, and is needed also when API_KEY and API_SECRET sign the deploy`);
+  }
   let plan;
   try {
     plan = planVariables(settings, {});
@@ -129,8 +154,33 @@ async function main(): Promise<void> {
     fail(`these files must not be uploaded (nothing was sent):\n  ${unsafe.map((u) => `${u.file} ${u.problem}`).join('\n  ')}`);
   }
 
-  const client = new TwilioServerlessApiClient(deployCredentials(settings));
-  const serviceSid = await findServiceSid(rc.serviceName, client);
+  const credentials = deployCredentials(settings);
+  const byAccess = (access: string) =>
+    functions
+      .filter((f) => f.access === access)
+      .map((f) => f.name)
+      .sort();
+  // First what this folder alone says (no network), then what the account holds.
+  process.stdout.write(
+    [
+      `${dryRun ? 'Would deploy' : 'Deploying'} service "${rc.serviceName}", environment "${environment}", runtime ${rc.runtime}, from this folder:`,
+      `  public functions:    ${byAccess('public').join(', ') || '-'}`,
+      `  protected functions: ${byAccess('protected').join(', ') || '-'}`,
+      `  private functions:   ${byAccess('private').length}`,
+      `  assets:              ${assets.map((a) => `${a.name} (${a.access})`).join(', ') || '-'}`,
+      `  dependencies:        ${Object.entries(pkg.dependencies)
+        .map(([n, v]) => `${n}@${v}`)
+        .join(', ')}`,
+      `  variables:           ${Object.keys(plan.target).sort().join(', ') || '-'} (from ${envPath}; values never shown)`,
+      `  signed by:           ${signedBy(settings)}`,
+      `Asking ${SERVERLESS_HOST} what the service holds now...`,
+      '',
+    ].join('\n'),
+  );
+
+  const client = new TwilioServerlessApiClient(credentials);
+  const asking = (what: string) => ({ host: SERVERLESS_HOST, what, envPath });
+  const serviceSid = await askTwilio(asking(`look up the service "${rc.serviceName}"`), () => findServiceSid(rc.serviceName, client));
   let remote: Record<string, string> | undefined;
   let environmentSid: string | undefined;
   if (serviceSid !== undefined) {
@@ -140,32 +190,29 @@ async function main(): Promise<void> {
       environmentSid = undefined;
     }
     if (environmentSid !== undefined) {
-      remote = Object.fromEntries((await listVariablesForEnvironment(environmentSid, serviceSid, client)).map((v) => [v.key, v.value]));
+      remote = Object.fromEntries(
+        (
+          await askTwilio(asking(`read the variables of environment "${environment}"`), () =>
+            listVariablesForEnvironment(environmentSid!, serviceSid, client),
+          )
+        ).map((v) => [v.key, v.value]),
+      );
     }
   }
   plan = planVariables(settings, remote);
 
-  const byAccess = (access: string) =>
-    functions
-      .filter((f) => f.access === access)
-      .map((f) => f.name)
-      .sort();
   process.stdout.write(
     [
-      `${dryRun ? 'Would deploy' : 'Deploying'} service "${rc.serviceName}" (${serviceSid ?? 'new'}), environment "${environment}", runtime ${rc.runtime}:`,
-      `  public functions:    ${byAccess('public').join(', ') || '-'}`,
-      `  protected functions: ${byAccess('protected').join(', ') || '-'}`,
-      `  private functions:   ${byAccess('private').length}`,
-      `  assets:              ${assets.map((a) => `${a.name} (${a.access})`).join(', ') || '-'}`,
-      `  dependencies:        ${Object.entries(pkg.dependencies)
-        .map(([n, v]) => `${n}@${v}`)
-        .join(', ')}`,
+      `Service "${rc.serviceName}": ${serviceSid ?? 'new (the deploy creates it)'}, environment "${environment}": ${environmentSid ?? 'new'}.`,
       `Variables (${envPath} is the whole truth: what it does not hold is removed):`,
       ...describePlan(plan),
       '',
     ].join('\n'),
   );
-  if (dryRun) return;
+  if (dryRun) {
+    process.stdout.write('Dry run: nothing was changed.\n');
+    return;
+  }
 
   client.on('status-update', (e: { message: string }) => process.stdout.write(`  ${e.message}\n`));
   const result = await client.deployProject({
@@ -191,6 +238,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  const explained = explainTwilioFailure(err, { host: SERVERLESS_HOST, what: 'deploy', envPath: process.env.ENV_FILE ?? join(ROOT, '.env') });
+  if (explained !== undefined) fail(explained);
   const message = err instanceof Error ? err.message : String(err);
   // The toolkit's errors can carry request details; say what failed, never a credential.
   process.stderr.write(`Cannot deploy: ${message.replace(/(Basic|Bearer)\s+\S+/gi, '$1 [redacted]').slice(0, 500)}\n`);

@@ -4,6 +4,7 @@
  * reach. Used by `npm start` and every end-to-end suite.
  */
 import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/root';
 import { startGateway, type Gateway } from './server';
@@ -58,16 +59,30 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+/**
+ * Ready once twilio-run accepts a connection: it listens only after its routes are set up. A
+ * TCP connection, not an HTTP request: twilio-run logs every request it answers, and a probe's
+ * `404 GET /…` line at every start and rebuild read like an error.
+ */
+async function waitUntilListening(port: number, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`twilio-run exited (${child.exitCode}) before it listened:\n${output()}`);
-    try {
-      await fetch(`${url}/__runtime-ready`, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.setTimeout(1000);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`twilio-run did not answer within ${timeoutMs} ms:\n${output()}`);
 }
@@ -108,7 +123,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     child.stderr!.on('data', sink);
     runtime = child;
     try {
-      await waitUntilAnswering(upstream, child, () => printed.join(''), 30_000);
+      await waitUntilListening(runtimePort, child, () => printed.join(''), 30_000);
     } catch (err) {
       await stopProcess(child);
       throw err;

@@ -8,22 +8,12 @@
  * .env key, with how to fix it. Flags: `--cold` (a process per request, a cold start on every
  * call), `--no-watch` (no rebuild on change; also NO_WATCH=1).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
-import ts from 'typescript';
 import { startLocalPlatform, type LocalPlatform } from '../gateway/local-platform';
 import { DEMO, demoTwilio } from '../sandbox/demo';
 import { DEMO_PATH, demoPage } from '../sandbox/demo-page';
 import { ROOT } from './root';
-import { loadConfig } from '../src/config';
-
-/** Not 3000: that is the Flex plugin dev server's port, and a plugin developer runs both. */
-export const DEFAULT_PORT = 3300;
-
-/** Keys that mean "use my Twilio account": any one of them present turns the sandbox off. */
-const ACCOUNT_KEYS = ['ACCOUNT_SID', 'AUTH_TOKEN', 'API_KEY', 'API_SECRET'] as const;
+import { checkStartSettings, listenProblem, readStartOptions, sandboxSettings, StartProblem, type StartOptions } from './start-checks';
+import { startWatching } from './start-watch';
 
 function line(text = ''): void {
   process.stdout.write(`${text}\n`);
@@ -32,21 +22,6 @@ function line(text = ''): void {
 function fail(message: string): never {
   line(message);
   process.exit(1);
-}
-
-function readEnvFile(path: string): Record<string, string> {
-  const parsed = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
-  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v.trim() !== ''));
-}
-
-/** Check the settings with the functions' own config module . */
-function checkSettings(env: Record<string, string>): string | undefined {
-  try {
-    loadConfig({ ...env, DOMAIN_NAME: '127.0.0.1' } as never);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
 
 function printEndpoints(url: string): void {
@@ -59,6 +34,9 @@ function printSandboxBanner(url: string): void {
   const [one, two] = DEMO.interactions;
   const kd = one.interactionSid;
   const uo = one.channels[0].sid;
+  const agentOn = DEMO.interactions.flatMap((i) => i.channels.filter((c) => c.agent).map((c) => `${c.sid} (${c.type}, in ${i.interactionSid})`));
+  // -w '\n': the answer is JSON without a newline; the shell's prompt would follow it on the same line.
+  const curl = `curl -s -w '\\n'`;
   line('');
   line('==================================================================================');
   line(' OFFLINE SANDBOX: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is a local fake.');
@@ -68,146 +46,91 @@ function printSandboxBanner(url: string): void {
   printEndpoints(url);
   line(` Demo page (pick an interaction, close a channel as the agent or supervisor): ${url}${DEMO_PATH}`);
   line('');
-  line(` Demo agent token:      ${DEMO.agentToken}   (worker ${DEMO.agentWorkerSid}, on ${uo})`);
-  line(` Demo supervisor token: ${DEMO.supervisorToken}`);
+  line(` Demo agent token:      ${DEMO.agentToken}`);
+  line(`   worker ${DEMO.agentWorkerSid}, on ${agentOn.length} channels:`);
+  for (const channel of agentOn) line(`     ${channel}`);
+  line(` Demo supervisor token: ${DEMO.supervisorToken}   (may close any channel)`);
   line(` Interactions:          ${DEMO.interactions.map((i) => i.interactionSid).join(', ')}`);
   line('');
   line(' Try it (paste into another terminal):');
   line('');
-  line(`curl -s -H "Authorization: Bearer ${DEMO.agentToken}" "${url}/get-channel?interactionSid=${kd}&channelSid=${uo}"`);
+  line('# get a channel as the demo agent');
+  line(`${curl} -H "Authorization: Bearer ${DEMO.agentToken}" "${url}/get-channel?interactionSid=${kd}&channelSid=${uo}"`);
   line('');
-  line(`curl -s -H "Authorization: Bearer ${DEMO.agentToken}" "${url}/list-channels?interactionSid=${two.interactionSid}"`);
+  line("# list an interaction's channels as the demo agent");
+  line(`${curl} -H "Authorization: Bearer ${DEMO.agentToken}" "${url}/list-channels?interactionSid=${two.interactionSid}"`);
   line('');
+  line("# close the demo agent's channel as the agent, its task completed");
   line(
-    `curl -s -X POST -H "Authorization: Bearer ${DEMO.agentToken}" -H "Content-Type: application/json" -d '{"interactionSid":"${kd}","channelSid":"${uo}","routing":{"status":"closed"}}' "${url}/close-channel"`,
+    `${curl} -X POST -H "Authorization: Bearer ${DEMO.agentToken}" -H "Content-Type: application/json" -d '{"interactionSid":"${kd}","channelSid":"${uo}","routing":{"status":"closed"}}' "${url}/close-channel"`,
   );
   line('');
+  line('# close a channel as your own server would (the account credentials), its task to wrapping');
   line(
-    `curl -s -X POST -u ${DEMO.accountSid}:${DEMO.authToken} --data-urlencode interactionSid=${two.interactionSid} --data-urlencode channelSid=${two.channels[1].sid} "${url}/close-channel"`,
+    `${curl} -X POST -u ${DEMO.accountSid}:${DEMO.authToken} --data-urlencode interactionSid=${two.interactionSid} --data-urlencode channelSid=${two.channels[1].sid} "${url}/close-channel"`,
   );
   line('==================================================================================');
   line('');
 }
 
-function printAccountBanner(url: string, accountSid: string, envPath: string): void {
+function printAccountBanner(url: string, env: Record<string, string>, envPath: string): void {
+  const user = env.AUTH_TOKEN !== undefined ? `${env.ACCOUNT_SID}:<AUTH_TOKEN>` : '<API_KEY>:<API_SECRET>';
   line('');
-  line(`Using your Twilio account ${accountSid} from ${envPath}: calls reach real Twilio.`);
+  line(`Using your Twilio account ${env.ACCOUNT_SID} from ${envPath}: calls reach real Twilio.`);
   printEndpoints(url);
-  line(' Try it with your account credentials from the shell (they are not printed here):');
+  line(' Try it: fill in the <…> first. Your credentials are in the settings file (never printed here); an');
+  line(" interaction SID (KD…) is a Flex Conversations task's flexInteractionSid attribute.");
   line('');
-  line(`curl -s -u "$ACCOUNT_SID:$AUTH_TOKEN" "${url}/list-channels?interactionSid=KD..."`);
+  line("# list an interaction's channels, signed with your account's credentials");
+  line(`curl -s -w '\\n' -u "${user}" "${url}/list-channels?interactionSid=<KD…>"`);
   line('');
-  line(' From a Flex plugin: POST a form with the agent\'s token as Token (README, "Flex plugin").');
+  line(' From a Flex plugin: POST a form with the agent\'s token as Token (README, "Flex plugin"; examples/flex-plugin/).');
   line('');
 }
 
 /**
- * What the runtime gets: the sandbox (no account key in .env) or the user's account (every
- * account key checked, with its .env name, before anything starts).
+ * What the runtime gets: the sandbox (no account key in .env: the demo account, Twilio a fake
+ * on loopback) or the user's account, as checked by checkStartSettings.
  */
-async function resolveSettings(
-  env: Record<string, string>,
-  envPath: string,
-  url: string,
-  port: number,
-): Promise<{ settings: Record<string, string>; stopFake?: () => Promise<void>; sandbox: boolean }> {
-  if (ACCOUNT_KEYS.some((key) => env[key] !== undefined)) {
-    const problem = checkSettings(env);
-    if (problem !== undefined) {
-      fail(
-        `Cannot start: ${problem}.\nFix it in ${envPath} (see .env.example for every key, one comment each), then run npm start again.\n(With none of ${ACCOUNT_KEYS.join(', ')} set, npm start runs the offline sandbox.)`,
-      );
-    }
-    printAccountBanner(url, env.ACCOUNT_SID!, envPath);
-    return { settings: env, sandbox: false };
-  }
+async function runtimeSettings(options: StartOptions): Promise<{ settings: Record<string, string>; stopFake?: () => Promise<void> }> {
+  if (!options.sandbox) return { settings: options.env };
   const fake = demoTwilio();
   const fakeUrl = await fake.start(Number(process.env.SANDBOX_TWILIO_PORT ?? 0));
-  const settings = {
-    ...env,
-    ACCOUNT_SID: DEMO.accountSid,
-    AUTH_TOKEN: DEMO.authToken,
-    TWILIO_API_BASE_URL: fakeUrl,
-    TWILIO_IAM_BASE_URL: fakeUrl,
-    ALLOWED_ORIGINS: env.ALLOWED_ORIGINS ?? `https://flex.twilio.com,http://localhost:3000,http://127.0.0.1:${port},http://localhost:${port}`,
-  };
-  const problem = checkSettings(settings);
-  if (problem !== undefined) fail(`Cannot start the sandbox: ${problem}. Fix it in ${envPath}.`);
-  printSandboxBanner(url);
-  return { settings, stopFake: () => fake.stop(), sandbox: true };
-}
-
-/**
- * Rebuild on change with the TypeScript compiler's own watcher, in this process; after each
- * successful rebuild, regenerate the OpenAPI document and replace the runtime (a redeploy).
- */
-function watch(onRebuilt: () => Promise<void>): () => void {
-  let first = true;
-  const host = ts.createWatchCompilerHost(
-    join(ROOT, 'tsconfig.build.json'),
-    {},
-    ts.sys,
-    ts.createEmitAndSemanticDiagnosticsBuilderProgram,
-    (diagnostic) =>
-      process.stderr.write(
-        `${ts.formatDiagnostic(diagnostic, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`,
-      ),
-    (diagnostic, _newLine, _options, errorCount) => {
-      // 6194: "Found N errors. Watching for file changes." after every compilation.
-      if (diagnostic.code !== 6194) return;
-      if (first) {
-        first = false;
-        return;
-      }
-      if (errorCount) {
-        line(`Rebuild has ${errorCount} error(s); still serving the previous build.`);
-        return;
-      }
-      onRebuilt().then(
-        () => line('Rebuilt: the runtime was replaced with the new code.'),
-        (err: unknown) => line(`Rebuilt, but the runtime did not restart: ${(err as Error).message}`),
-      );
-    },
-  );
-  const program = ts.createWatchProgram(host);
-  return () => program.close();
+  return { settings: sandboxSettings(options.env, options.port, DEMO, fakeUrl), stopFake: () => fake.stop() };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const envPath = process.env.ENV_FILE ?? join(ROOT, '.env');
-  if (process.env.ENV_FILE !== undefined && !existsSync(envPath)) {
-    fail(`Cannot start: ENV_FILE is ${envPath}, and there is no such file. Point ENV_FILE at your settings, or unset it to use .env.`);
+  const cold = args.includes('--cold');
+  // Everything that can be wrong is said in one line before anything prints or starts.
+  let options: StartOptions;
+  try {
+    options = readStartOptions(process.env, ROOT);
+    checkStartSettings(options, DEMO);
+  } catch (err) {
+    if (err instanceof StartProblem) fail(err.message);
+    throw err;
   }
-  const rawPort = process.env.PORT ?? String(DEFAULT_PORT);
-  if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535)
-    fail(`Cannot start: PORT must be a port number (1-65535), not "${rawPort}".`);
-  const port = Number(rawPort);
-  const url = `http://127.0.0.1:${port}`;
-  const env = existsSync(envPath) ? readEnvFile(envPath) : {};
-
-  const { settings, stopFake, sandbox } = await resolveSettings(env, envPath, url, port);
+  const { port, url } = options;
+  const { settings, stopFake } = await runtimeSettings(options);
 
   let platform: LocalPlatform;
   try {
-    platform = await startLocalPlatform({ settings, port, cold: args.includes('--cold'), extra: sandbox ? demoPage() : undefined });
+    platform = await startLocalPlatform({ settings, port, cold, extra: options.sandbox ? demoPage() : undefined });
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE') fail(`Cannot start: port ${port} is in use. Stop what uses it, or pick another: PORT=${port + 1} npm start`);
-    if (code === 'EACCES') fail(`Cannot start: this user may not listen on port ${port}. Pick another: PORT=${DEFAULT_PORT} npm start`);
+    const problem = listenProblem(err, port);
+    if (problem !== undefined) {
+      await stopFake?.();
+      fail(problem);
+    }
     throw err;
   }
-  line(`Serving at ${url} (127.0.0.1 only), ${args.includes('--cold') ? 'a cold start on every request' : 'one warm container'}. Ctrl-C stops it.`);
+  if (options.sandbox) printSandboxBanner(url);
+  else printAccountBanner(url, options.env, options.envPath);
 
   const stopWatching =
-    process.env.NO_WATCH === undefined && !args.includes('--no-watch')
-      ? watch(async () => {
-          // tsc rewrote lib/zod as a plain re-export: bundle it again, as `npm run build` does.
-          for (const script of ['bundle-zod.js', 'openapi.js'])
-            execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', script)], { cwd: ROOT, stdio: 'inherit' });
-          await platform.restartRuntime();
-        })
-      : () => undefined;
+    process.env.NO_WATCH === undefined && !args.includes('--no-watch') ? startWatching(() => platform.restartRuntime(), line) : () => undefined;
+  line(`Serving at ${url} (127.0.0.1 only), ${cold ? 'a cold start on every request' : 'one warm container'}. Ctrl-C stops it.`);
 
   let stopping = false;
   const shutdown = (code: number) => {

@@ -17,6 +17,7 @@ import twilio from 'twilio';
 import { readServerlessRc } from '../deploy/project';
 import { ROOT } from '../scripts/root';
 import { Transport } from '../src/twilio/transport';
+import { explainTwilioFailure } from '../deploy/reach';
 import { buildFlow, validateFlow } from './flow';
 
 export const FUNCTION_PATH = '/studio/close-channel';
@@ -41,7 +42,38 @@ function client(username: string, password: string, accountSid: string, baseUrl:
   return twilio(username, password, { accountSid, httpClient: transport as never });
 }
 
+/** Stand-ins for the SIDs only the account knows: valid in shape (for the schema), and readable ones to print. */
+const DUMMY = {
+  serviceSid: `ZS${'0'.repeat(32)}`,
+  environmentSid: `ZE${'0'.repeat(32)}`,
+  functionSid: `ZH${'0'.repeat(32)}`,
+  url: `https://example.twil.io${FUNCTION_PATH}`,
+};
+const PLACEHOLDERS = {
+  serviceSid: '<service SID, ZS…>',
+  environmentSid: '<environment SID, ZE…>',
+  functionSid: `<SID of ${FUNCTION_PATH}, ZH…>`,
+  url: `https://<environment domain>${FUNCTION_PATH}`,
+};
+
+function hostOf(baseUrl: string | undefined, host: string): string {
+  return baseUrl === undefined ? host : new URL(baseUrl).host;
+}
+
+/**
+ * The transport logs a call that failed for good as one JSON line, for the Functions logs. At
+ * a terminal, the sentence explainTwilioFailure prints says it instead; other warnings pass.
+ */
+function quietTransportLog(): void {
+  const warn = console.warn.bind(console);
+  console.warn = (...items: unknown[]) => {
+    if (typeof items[0] === 'string' && items[0].startsWith('{"level":"warn","message":"a call to Twilio failed"')) return;
+    warn(...items);
+  };
+}
+
 async function main(): Promise<void> {
+  quietTransportLog();
   const args = process.argv.slice(2);
   const environment = option(args, '--environment') ?? 'dev';
   const flowName = option(args, '--flow-name') ?? DEFAULT_FLOW_NAME;
@@ -52,17 +84,42 @@ async function main(): Promise<void> {
   const [username, password] = env.AUTH_TOKEN ? [env.ACCOUNT_SID, env.AUTH_TOKEN] : [env.API_KEY, env.API_SECRET];
   if (!username || !password) fail('set AUTH_TOKEN, or API_KEY and API_SECRET');
 
+  const serverlessHost = hostOf(process.env.TWILIO_SERVERLESS_BASE_URL, 'serverless.twilio.com');
+  const studioHost = hostOf(process.env.TWILIO_STUDIO_BASE_URL, 'studio.twilio.com');
   const serverless = client(username, password, env.ACCOUNT_SID, process.env.TWILIO_SERVERLESS_BASE_URL).serverless.v1;
   const studio = client(username, password, env.ACCOUNT_SID, process.env.TWILIO_STUDIO_BASE_URL).studio.v2;
   const { serviceName } = readServerlessRc();
+  const dryRun = args.includes('--dry-run');
 
-  const service = (await serverless.services.list()).find((s) => s.uniqueName === serviceName);
+  // First what this folder alone says (no network): the flow, checked with dummy SIDs.
+  const local = validateFlow(buildFlow(DUMMY));
+  if (local.length > 0) fail(`the flow template is not valid:\n  ${local.join('\n  ')}`);
+  process.stdout.write(
+    `Flow "${flowName}": Run Function ${FUNCTION_PATH} of service "${serviceName}", environment "${environment}", from studio/close-channel-flow.template.json (it passes the flow schema).\n`,
+  );
+  if (dryRun) {
+    process.stdout.write(
+      `The definition (the <…> values are looked up in your account next):\n${JSON.stringify(buildFlow(PLACEHOLDERS), null, 2)}\n`,
+    );
+  }
+  process.stdout.write(`Looking up the service, environment "${environment}" and ${FUNCTION_PATH} on ${serverlessHost}...\n`);
+
+  const ask = <T>(host: string, what: string, call: () => Promise<T>): Promise<T> =>
+    call().catch((err: unknown) => {
+      const explained = explainTwilioFailure(err, { host, what, envPath });
+      if (explained !== undefined) fail(explained);
+      throw err;
+    });
+  const lookUp = `look up the service "${serviceName}"`;
+  const service = (await ask(serverlessHost, lookUp, () => serverless.services.list())).find((s) => s.uniqueName === serviceName);
   if (!service) fail(`no service named "${serviceName}" in this account: run npm run deploy first`);
-  const env_ = (await serverless.services(service.sid).environments.list()).find(
+  const env_ = (await ask(serverlessHost, lookUp, () => serverless.services(service.sid).environments.list())).find(
     (e) => e.domainSuffix === environment || e.uniqueName === environment,
   );
   if (!env_) fail(`service "${serviceName}" has no environment "${environment}" (see --environment)`);
-  const fn = (await serverless.services(service.sid).functions.list()).find((f) => f.friendlyName === FUNCTION_PATH);
+  const fn = (await ask(serverlessHost, lookUp, () => serverless.services(service.sid).functions.list())).find(
+    (f) => f.friendlyName === FUNCTION_PATH,
+  );
   if (!fn) fail(`service "${serviceName}" has no function ${FUNCTION_PATH}: deploy this version first`);
 
   const definition = buildFlow({
@@ -76,18 +133,22 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Flow "${flowName}": Run Function ${FUNCTION_PATH} of ${serviceName} (${service.sid}), environment ${env_.domainName}. The definition passes the flow schema.\n`,
   );
-
   if (args.includes('--validate')) {
-    const verdict = await studio.flowValidate.update({ friendlyName: flowName, status: 'published', definition });
+    const verdict = await ask(studioHost, 'validate the flow', () =>
+      studio.flowValidate.update({ friendlyName: flowName, status: 'published', definition }),
+    );
     if (!verdict.valid) fail('Twilio says the definition is not valid');
     process.stdout.write('Twilio validated the definition (POST /v2/Flows/Validate).\n');
   }
-  if (args.includes('--dry-run')) {
-    process.stdout.write(`${JSON.stringify(definition, null, 2)}\n`);
+  if (dryRun) {
+    process.stdout.write(
+      `Filled in: service ${service.sid}, environment ${env_.sid}, function ${fn.sid}, url https://${env_.domainName}${FUNCTION_PATH}.\n`,
+    );
+    process.stdout.write('Dry run: nothing was created or changed.\n');
     return;
   }
 
-  const existing = (await studio.flows.list()).find((f) => f.friendlyName === flowName);
+  const existing = (await ask(studioHost, 'look up the flow', () => studio.flows.list())).find((f) => f.friendlyName === flowName);
   const flow = existing
     ? await studio.flows(existing.sid).update({ status: 'published', definition, commitMessage: 'npm run studio' })
     : await studio.flows.create({ friendlyName: flowName, status: 'published', definition, commitMessage: 'npm run studio' });
