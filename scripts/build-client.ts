@@ -5,11 +5,12 @@
  *
  * The types are also written as flex-interaction-channels.d.mts: TypeScript looks up the
  * declarations of `./flex-interaction-channels.mjs` in a `.d.mts` of the same name, and under
- * `strict` an import of the .mjs without one fails (TS7016). The client imports nothing, so
- * the same declarations serve both.
+ * `strict` an import of the .mjs without one fails (TS7016). The .mjs is one bundle, so its
+ * .d.mts is one file too: the declarations of client/types.ts, then the client's, without the
+ * imports between them (a plugin copies two files, the .mjs and the .d.mts, and nothing else).
  */
 import { buildSync } from 'esbuild';
-import { copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './root';
 
@@ -25,4 +26,8 @@ buildSync({
   legalComments: 'none',
   logLevel: 'warning',
 });
-copyFileSync(join(OUT, 'flex-interaction-channels.d.ts'), join(OUT, 'flex-interaction-channels.d.mts'));
+const fromTypes = /^(?:import|export)\b[^;]*?from '\.\/types';\n/gms;
+const types = readFileSync(join(OUT, 'types.d.ts'), 'utf8');
+const client = readFileSync(join(OUT, 'flex-interaction-channels.d.ts'), 'utf8').replace(fromTypes, '');
+if (/from '\.\//.test(types + client)) throw new Error('the client declarations import another module: the .d.mts would not stand alone');
+writeFileSync(join(OUT, 'flex-interaction-channels.d.mts'), `${types}\n${client}`);

@@ -6,10 +6,25 @@ import { FlexInteractionChannelsClient } from './client.mjs';
 
 const config = await (await fetch('./config.json')).json();
 const $ = (id) => document.getElementById(id);
+// What an answer means, in a sentence, above the raw JSON.
+function outcome(value) {
+  if (value && value.error) return `Refused: ${value.error.status} ${value.error.code}: ${value.error.message}`;
+  if (value && value.taskStatus && value.channel)
+    return `Channel ${value.channel.status}; its tasks ${value.taskStatus === 'completed' ? 'completed' : 'went to wrapping'} (taskStatus: ${value.taskStatus}).`;
+  if (value && value.taskStatus && value.participant)
+    return `Left (${value.status}); the task is ${value.taskStatus}; agents remaining on the channel: ${value.agentsRemaining}.`;
+  if (value && Array.isArray(value.channels)) return `${value.count} channel(s).`;
+  if (value && Array.isArray(value.participants)) return `${value.count} participant(s).`;
+  return '';
+}
 const show = (value) => {
+  $('outcome').textContent = outcome(value);
+  $('outcome').className = value && value.error ? 'error' : '';
   $('answer').textContent = JSON.stringify(value, null, 2);
   $('answer').className = value && value.error ? 'error' : '';
 };
+// The channels the demo agent is a participant of (the sandbox's demo data says which).
+const agentsChannels = new Set(config.interactions.flatMap((i) => i.channels.filter((c) => c.agent).map((c) => c.sid)));
 const client = () => new FlexInteractionChannelsClient({ baseUrl: location.origin, token: () => config.tokens[$('who').value] });
 
 for (const interaction of config.interactions) {
@@ -54,20 +69,27 @@ const failed = (err) => show({ error: { code: err.code, status: err.status, mess
 
 function row(channel) {
   const tr = document.createElement('tr');
-  tr.append(code(`${channel.sid.slice(0, 10)}…`), cell(channel.type), cell(channel.status, `status ${channel.status}`));
+  tr.append(
+    code(`${channel.sid.slice(0, 10)}…`),
+    cell(channel.type),
+    cell(channel.status, `status ${channel.status}`),
+    cell(agentsChannels.has(channel.sid) ? 'the demo agent’s' : '—', agentsChannels.has(channel.sid) ? 'yours' : ''),
+  );
   const actions = document.createElement('td');
   actions.append(button('Participants', { participants: channel.sid }, () => participants(channel)));
+  const close = (routing) => async () => {
+    try {
+      show(await client().closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, ...(routing ? { routing } : {}) }));
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    await load(true);
+  };
   if (channel.status !== 'closed') {
     actions.append(
-      button('Close (complete tasks)', { channel: channel.sid }, async () => {
-        try {
-          show(await client().closeChannel({ interactionSid: channel.interactionSid, channelSid: channel.sid, routing: { status: 'closed' } }));
-        } catch (err) {
-          failed(err);
-          return;
-        }
-        await load(true);
-      }),
+      button('Close (complete tasks)', { channel: channel.sid }, close({ status: 'closed' })),
+      button('Close (tasks to wrapping)', { wrap: channel.sid }, close(undefined)),
     );
   }
   tr.append(actions);

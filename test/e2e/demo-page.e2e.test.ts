@@ -41,10 +41,15 @@ it("lists a demo interaction's channels and closes the agent's one", async () =>
     await page.selectOption('#interaction', two.interactionSid);
     await page.waitForSelector(`button[data-channel="${two.channels[0].sid}"]`);
     expect(await page.locator('#channels tr').count()).toBe(2);
+    // The demo agent's channel is marked as theirs, the other is not.
+    expect(await page.locator('#channels tr').nth(0).locator('td.yours').count()).toBe(two.channels[0].agent ? 1 : 0);
+    expect(await page.locator('#channels tr').nth(1).locator('td.yours').count()).toBe(two.channels[1].agent ? 1 : 0);
     await page.click(`button[data-channel="${two.channels[0].sid}"]`);
     // The table shows the channel closed, and the close's answer stays on screen.
     await page.waitForSelector('#channels td.status.closed');
     await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"taskStatus": "completed"')`);
+    // The outcome, in a sentence, above the raw answer.
+    expect(await page.locator('#outcome').textContent()).toBe('Channel closed; its tasks completed (taskStatus: completed).');
     expect(fake.channels.get(two.channels[0].sid)!.status).toBe('closed');
     // The supervisor may close the channel the agent is not on; the agent may not.
     await page.click(`button[data-channel="${two.channels[1].sid}"]`);
@@ -56,6 +61,24 @@ it("lists a demo interaction's channels and closes the agent's one", async () =>
       await page.waitForFunction(`document.querySelectorAll('#channels td.status.closed').length === 2`);
       await page.screenshot({ path: join(ROOT, 'docs', 'demo.png') });
     }
+  } finally {
+    await page.close();
+  }
+});
+
+it('closes with the tasks to wrapping too, and says so above the raw answer', async () => {
+  const page = await browser.newPage({ viewport: { width: 980, height: 640 } });
+  try {
+    await page.goto(`${server.url}/demo/`);
+    await page.waitForSelector('body[data-ready="yes"]', { state: 'attached' });
+    const one = DEMO.interactions[0];
+    await page.selectOption('#interaction', one.interactionSid);
+    await page.click(`button[data-wrap="${one.channels[0].sid}"]`);
+    await page.waitForFunction(`document.querySelector('#answer')?.textContent?.includes('"taskStatus": "wrapping"')`);
+    expect(await page.locator('#outcome').textContent()).toBe('Channel closed; its tasks went to wrapping (taskStatus: wrapping).');
+    expect(fake.channels.get(one.channels[0].sid)!.status).toBe('closed');
+    const close = fake.requests.find((q) => q.method === 'POST' && q.path.endsWith(`/Channels/${one.channels[0].sid}`));
+    expect(close?.body).toEqual({ Status: 'closed' });
   } finally {
     await page.close();
   }

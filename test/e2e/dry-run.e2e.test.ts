@@ -4,6 +4,7 @@
  * name; the flow definition), then end with one error naming the host and what to check.
  * Twilio is "unreachable" by pointing the clients at a loopback port nothing listens on.
  */
+import { ENDPOINTS } from '../../src/contract/api';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,11 @@ it('npm run deploy -- --dry-run: the local plan, then "could not reach serverles
   expect(r.code).toBe(1);
   const plan = r.stdout;
   expect(plan).toContain('Would deploy service "flex-interaction-channels", environment "dev", runtime node22');
-  expect(plan).toContain('public functions:    /close-channel, /get-channel, /list-channels');
-  expect(plan).toContain('protected functions: /studio/close-channel, /studio/get-channel, /studio/list-channels, /webhooks/orphan-guard');
+  // Exactly the contract's entry points (src/contract/api.ts), sorted as the plan prints them.
+  const publicPaths = ENDPOINTS.filter((e) => e.audience === 'everyone').map((e) => e.path);
+  const protectedPaths = ENDPOINTS.map((e) => (e.audience === 'everyone' ? `/studio/${e.name}` : e.path));
+  expect(plan).toContain(`public functions:    ${publicPaths.sort().join(', ')}\n`);
+  expect(plan).toContain(`protected functions: ${protectedPaths.sort().join(', ')}\n`);
   expect(plan).toContain('assets:              /openapi.json (public)');
   expect(plan).toMatch(/dependencies: +@twilio\/runtime-handler@\d+\.\d+\.\d+, twilio@\d+\.\d+\.\d+/);
   // By name, never by value; the account credentials sign and are not uploaded.
