@@ -47,6 +47,8 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
   /** Which credentials came in Basic auth (the user part), if any. */
   basicUser?: string;
+  /** The If-Match header, if any (TaskRouter Task updates). */
+  ifMatch?: string;
 }
 
 export type Fault =
