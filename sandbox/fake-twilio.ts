@@ -116,11 +116,7 @@ export class FakeTwilio implements FakeState {
 
   /** Make `token` a valid Flex token (or an expired one, with an expiration in the past). */
   addToken(token: string, state: Partial<TokenState> & { identity: string }): void {
-    this.tokens.set(token, {
-      roles: ['agent'],
-      expiration: new Date(Date.now() + 3600_000).toISOString(),
-      ...state,
-    });
+    this.tokens.set(token, { roles: ['agent'], expiration: new Date(Date.now() + 3600_000).toISOString(), ...state });
   }
 
   /** The next `times` requests that `match` get `fault` instead of their normal answer. */
