@@ -32,6 +32,9 @@ import type {
   ListParticipantsResponse,
   UpdateParticipantRequest,
   UpdateParticipantResponse,
+  TransferChannelRequest,
+  TransferChannelResponse,
+  TransferTarget,
   ErrorBody,
   ClientOptions,
   CallOptions,
@@ -123,6 +126,25 @@ export class FlexInteractionChannelsClient {
   async leaveChannel(task: FlexTaskLike, options: CallOptions & { status: 'wrapup' | 'closed' }): Promise<UpdateParticipantResponse> {
     const { status, ...call } = options;
     return this.updateParticipant({ ...channelOfTask(task), status }, call);
+  }
+
+  /**
+   * Transfer the conversation of a Flex task: `transferChannel(task, { queueSid })` or
+   * `{ workerSid }`, `mode` `cold` (default; you leave once the new agent accepted) or `warm`.
+   * If it fails, your task's attributes get `transferFailed: { id, reason, at }` (`id` = `transferId`).
+   */
+  transferChannel(request: TransferChannelRequest, options?: CallOptions): Promise<TransferChannelResponse>;
+  transferChannel(
+    task: FlexTaskLike,
+    options: CallOptions & TransferTarget & { mode?: 'cold' | 'warm'; workflowSid?: string },
+  ): Promise<TransferChannelResponse>;
+  async transferChannel(
+    request: TransferChannelRequest | FlexTaskLike,
+    options: CallOptions & Partial<{ queueSid: string; workerSid: string; mode: 'cold' | 'warm'; workflowSid: string }> = {},
+  ): Promise<TransferChannelResponse> {
+    const { signal, deadlineMs, ...target } = options;
+    const body = isTask(request) ? { ...channelOfTask(request), ...target } : request;
+    return this.post<TransferChannelResponse>('/transfer-channel', body, { signal, deadlineMs });
   }
 
   private async post<T>(path: string, request: object, options: CallOptions): Promise<T> {

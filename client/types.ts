@@ -105,6 +105,30 @@ export interface UpdateParticipantResponse {
   agentsRemaining: number;
 }
 
+/** A transfer's target: exactly one of a queue (WQ…) and a worker (WK…, routed through the agent's task queue). */
+export type TransferTarget = { queueSid: string; workerSid?: never } | { workerSid: string; queueSid?: never };
+
+export type TransferChannelRequest = TransferTarget & {
+  interactionSid: string;
+  channelSid: string;
+  workflowSid?: string;
+  /** UT…; a Flex agent may leave it out: their own participant. */
+  participantSid?: string;
+  /** `cold` (default): the agent leaves once the new agent accepted; `warm`: both stay. */
+  mode?: 'cold' | 'warm';
+};
+
+export interface TransferChannelResponse {
+  /** Also in the new task's `transfer.id`, and in `transferFailed.id` on your task if it fails. */
+  transferId: string;
+  mode: 'cold' | 'warm';
+  invite: { sid: string };
+  task: { sid: string | null };
+  from: { participantSid: string; workerSid: string | null; taskSid: string };
+  to: { queueSid: string | null; workerSid: string | null; workflowSid: string | null };
+  workspaceSid: string;
+}
+
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'

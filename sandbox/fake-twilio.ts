@@ -1,8 +1,8 @@
 /**
- * A small stateful stand-in for the parts of Twilio this service talks to, on loopback:
- * - the Flex Interactions Channels API (fetch, list, update: fake-twilio/channels.ts) and the
- *   channel Participants (list, update: fake-twilio/participants.ts);
- * - IAM token validation (`POST /v1/Accounts/{AC}/Tokens/validate`: fake-twilio/iam.ts).
+ * A small stateful stand-in for the parts of Twilio this service talks to, on loopback: the Flex
+ * Interactions Channels API (fake-twilio/channels.ts), channel Participants (participants.ts),
+ * Invites and their tasks' routing (transfers.ts), TaskRouter (../fake-taskrouter.ts) and IAM
+ * token validation (iam.ts).
  * It keeps state (a close shows on the next fetch), answers errors in Twilio's shape
  * (`code`, `message`, `more_info`, `status`), checks Basic auth like Twilio, records every
  * request it receives, and injects faults on demand (4xx/5xx, 429 with or without
@@ -20,6 +20,7 @@ import * as participants from './fake-twilio/participants';
 import * as iam from './fake-twilio/iam';
 import { applyFault, basicUser, readBody } from './fake-twilio/wire';
 import { FakeTaskRouter } from './fake-taskrouter';
+import { Router, addAgentTask, createInvite, deliver, type InviteState } from './fake-twilio/transfers';
 
 export type { ChannelState, Fault, FakeTwilioOptions, ParticipantState, RecordedRequest, TokenState } from './fake-twilio/types';
 export { flexTokenLike } from './fake-twilio/iam';
@@ -42,8 +43,11 @@ export class FakeTwilio implements FakeState {
   private counter = 0;
   /** API keys of the account that callers may present (SID → secret); revoke by deleting. */
   readonly callerKeys = new Map<string, string>();
-  /** TaskRouter's tasks (sandbox/fake-taskrouter.ts), which the orphan guard reads. */
+  /** TaskRouter's workspaces, tasks and reservations (sandbox/fake-taskrouter.ts). */
   readonly taskRouter = new FakeTaskRouter();
+  /** Invites created, and the routing of their tasks (sandbox/fake-twilio/transfers.ts). */
+  readonly invites: InviteState[] = [];
+  readonly router = new Router(this);
   /** Added to every answer, to model Twilio's own latency (the benchmark uses it). */
   latencyMs = 0;
 
@@ -97,6 +101,16 @@ export class FakeTwilio implements FakeState {
     return participant;
   }
 
+  /** Give an agent participant its task in TaskRouter (assigned, with the conversation's attributes plus `extra`). */
+  addAgentTask(channelSid: string, participant: ParticipantState, extra: Record<string, unknown> = {}): void {
+    addAgentTask(this, channelSid, participant, extra);
+  }
+
+  /** Post TaskRouter events to an Event Callback URL, signed with the account's auth token. */
+  deliverEvent(url: string, params: Record<string, string>): Promise<{ status: number; body: any }> {
+    return deliver(this.options.authToken, url, params);
+  }
+
   /** The participant updates received (`POST …/Participants/{UT}`). */
   participantUpdates(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && /\/Participants\/UT[0-9a-fA-F]{32}$/.test(r.path));
@@ -104,11 +118,7 @@ export class FakeTwilio implements FakeState {
 
   /** Make `token` a valid Flex token (or an expired one, with an expiration in the past). */
   addToken(token: string, state: Partial<TokenState> & { identity: string }): void {
-    this.tokens.set(token, {
-      roles: ['agent'],
-      expiration: new Date(Date.now() + 3600_000).toISOString(),
-      ...state,
-    });
+    this.tokens.set(token, { roles: ['agent'], expiration: new Date(Date.now() + 3600_000).toISOString(), ...state });
   }
 
   /** The next `times` requests that `match` get `fault` instead of their normal answer. */
@@ -188,6 +198,7 @@ export class FakeTwilio implements FakeState {
       search: url.search,
       body,
       basicUser: creds?.user,
+      ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
     };
     this.requests.push(recorded);
 
@@ -215,21 +226,9 @@ export class FakeTwilio implements FakeState {
     }
     // /2010-04-01/Accounts/{AC}/Queues.json: what the functions read to check a caller's API key.
     if (req.method === 'GET' && parts[0] === '2010-04-01' && parts[1] === 'Accounts' && parts[3] === 'Queues.json' && parts.length === 4) {
-      if (parts[2] !== this.options.accountSid) return send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
-      send(res, 200, {
-        queues: [],
-        start: 0,
-        end: 0,
-        page: 0,
-        page_size: Number(req.query.PageSize ?? 50),
-        uri: req.path,
-        first_page_uri: req.path,
-        next_page_uri: null,
-        previous_page_uri: null,
-      });
-      return;
+      return iam.listQueues(this, parts[2]!, req, res);
     }
-    if (this.taskRouter.route(req, res, (r, status, body) => send(r, status, body))) return;
+    if (this.taskRouter.route(req, res, send)) return;
     if (parts[0] !== 'v1' || parts[1] !== 'Interactions' || parts.length < 4 || parts[3] !== 'Channels') {
       notFound(res, req.path);
       return;
@@ -241,6 +240,7 @@ export class FakeTwilio implements FakeState {
     if (parts.length === 4 && get) return channelRoutes.listChannels(this, interactionSid, req, res);
     if (parts.length === 5 && get) return channelRoutes.fetchChannel(this, interactionSid, channelSid, req, res);
     if (parts.length === 5 && post) return channelRoutes.updateChannel(this, interactionSid, channelSid, req, res);
+    if (parts.length === 6 && parts[5] === 'Invites' && post) return createInvite(this, this.invites, interactionSid, channelSid, req, res);
     if (parts.length === 6 && parts[5] === 'Participants' && get) return participants.listParticipants(this, interactionSid, channelSid, req, res);
     if (parts.length === 7 && parts[5] === 'Participants' && post) {
       return participants.updateParticipant(this, interactionSid, channelSid, parts[6]!, req, res);

@@ -26,6 +26,10 @@ export interface Config {
   closePolicy: ClosePolicy;
   /** TaskRouter events on which the orphan guard looks at a task's channel. */
   orphanGuardEvents: string[];
+  /** The TaskRouter workspace of transfers; undefined: looked up once per container (src/interactions/workspace.ts). */
+  taskRouterWorkspaceSid?: string;
+  /** What a finished cold transfer does to the transferring agent's participant. */
+  transferLeaveStatus: 'wrapup' | 'closed';
   /** Flex roles that may call the functions at all. */
   readRoles: string[];
   /** Roles that may close any channel. */
@@ -68,6 +72,8 @@ const EnvSchema = z.object({
   CLOSE_ANY_ROLES: optionalText,
   READ_ROLES: optionalText,
   ORPHAN_GUARD_EVENTS: optionalText,
+  TASKROUTER_WORKSPACE_SID: z.pipe(optionalText, z.optional(sid('workspace'))),
+  TRANSFER_LEAVE_STATUS: z._default(z.enum(['wrapup', 'closed'], { error: 'must be wrapup or closed' }), 'wrapup'),
   REQUEST_DEADLINE_MS: integer(8000, 1000, 9500),
   TWILIO_CALL_TIMEOUT_MS: integer(5000, 100, 9500),
   IAM_TIMEOUT_MS: integer(3000, 100, 9500),
@@ -186,6 +192,8 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     closeAnyRoles: list(e.CLOSE_ANY_ROLES, ['supervisor', 'admin']),
     readRoles: list(e.READ_ROLES, ['agent', 'supervisor', 'admin']),
     orphanGuardEvents: list(e.ORPHAN_GUARD_EVENTS, ['task.canceled', 'workflow.timeout']),
+    taskRouterWorkspaceSid: e.TASKROUTER_WORKSPACE_SID,
+    transferLeaveStatus: e.TRANSFER_LEAVE_STATUS,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     twilioCallTimeoutMs: e.TWILIO_CALL_TIMEOUT_MS,
     iamTimeoutMs: e.IAM_TIMEOUT_MS,

@@ -10,6 +10,8 @@ import * as channels from './interactions/channels';
 import * as participants from './interactions/participants';
 import * as leave from './interactions/leave';
 import * as orphans from './interactions/orphan-guard';
+import * as transfers from './interactions/transfer';
+import * as taskRouter from './interactions/taskrouter-webhook';
 import * as policy from './credentials/policy';
 
 /** Fetch one channel: `{ channel }`. */
@@ -57,6 +59,18 @@ const orphanGuard: Operation<typeof api.ORPHAN_GUARD> = {
   run: ({ params, client, config }) => orphans.guard(client(), params, config.orphanGuardEvents),
 };
 
+/** Transfer a conversation with an invite, if the caller may (credentials/policy): `{ transferId, invite, task, from, to, … }`. */
+const transferChannel: Operation<typeof api.TRANSFER_CHANNEL> = {
+  endpoint: api.TRANSFER_CHANNEL,
+  run: async ({ params, caller, config, client }) => transfers.transfer(client(), policy.transferScope(caller, config), config, params),
+};
+
+/** The TaskRouter webhook: transfer finisher and orphan guard, `{ action, reason, transfer?, orphanGuard? }`. */
+const taskRouterWebhook: Operation<typeof api.TASKROUTER_WEBHOOK> = {
+  endpoint: api.TASKROUTER_WEBHOOK,
+  run: ({ params, client, config }) => taskRouter.handle(client(), params, config),
+};
+
 /** Every operation by its endpoint's name: what the entry points name. */
 export const OPERATIONS = {
   'get-channel': getChannel,
@@ -64,7 +78,9 @@ export const OPERATIONS = {
   'close-channel': closeChannel,
   'list-participants': listParticipants,
   'update-participant': updateParticipant,
+  'transfer-channel': transferChannel,
   'orphan-guard': orphanGuard,
+  taskrouter: taskRouterWebhook,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

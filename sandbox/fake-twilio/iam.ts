@@ -41,3 +41,11 @@ export function flexTokenLike(label: string): string {
     b64(`tag-${label}`),
   ].join('.');
 }
+
+/** `GET /2010-04-01/Accounts/{AC}/Queues.json`: what the functions read to check a caller's API key (an empty page). */
+export function listQueues(state: FakeState, accountSid: string, req: RecordedRequest, res: ServerResponse): void {
+  if (accountSid !== state.options.accountSid) return send(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
+  const pageSize = Number(req.query.PageSize ?? 50);
+  const uris = { uri: req.path, first_page_uri: req.path, next_page_uri: null, previous_page_uri: null };
+  send(res, 200, { queues: [], start: 0, end: 0, page: 0, page_size: pageSize, ...uris });
+}

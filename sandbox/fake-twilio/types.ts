@@ -47,6 +47,8 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
   /** Which credentials came in Basic auth (the user part), if any. */
   basicUser?: string;
+  /** The If-Match header, if any (TaskRouter Task updates). */
+  ifMatch?: string;
 }
 
 export type Fault =
@@ -57,7 +59,9 @@ export type Fault =
   /** Any JSON answer, e.g. IAM saying something it never says for a real token. */
   | { kind: 'answer'; status: number; body: unknown }
   /** The status line and part of a JSON body, then the connection is cut. */
-  | { kind: 'truncate' };
+  | { kind: 'truncate' }
+  /** Hold each matching request until `count` of them arrived (or 5 s passed), then answer them normally: a race made certain. */
+  | { kind: 'together'; count: number; arrived?: number; open?: () => void; opened?: Promise<void> };
 
 export interface FakeTwilioOptions {
   accountSid: string;

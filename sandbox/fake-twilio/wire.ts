@@ -42,6 +42,16 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
     res.end('<html><body>Bad Gateway</body></html>');
     return true;
   }
+  if (fault.kind === 'together') {
+    fault.opened ??= new Promise<void>((resolve) => {
+      fault.open = resolve;
+      setTimeout(resolve, 5000).unref();
+    });
+    fault.arrived = (fault.arrived ?? 0) + 1;
+    if (fault.arrived >= fault.count) fault.open!();
+    await fault.opened;
+    return false;
+  }
   if (fault.kind === 'status') {
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
     send(res, fault.status, twilioError(fault.status, fault.code ?? fault.status * 100, fault.message ?? 'Injected fault'), headers);

@@ -11,6 +11,8 @@ import type { ErrorCode } from './answers';
 import * as params from './params';
 import * as participantParams from './participant-params';
 import * as answers from './answers';
+import * as transferParams from './transfer-params';
+import * as transferAnswers from './transfer-answers';
 
 /** What the schemas' `describe` calls say, for the OpenAPI generator (zod's registry). */
 export { globalRegistry as descriptions } from 'zod/mini';
@@ -130,5 +132,38 @@ export const ORPHAN_GUARD = endpoint({
   errors: [EDGE, TWILIO],
 });
 
+export const TRANSFER_CHANNEL = endpoint({
+  name: 'transfer-channel',
+  methods: ['POST'],
+  summary:
+    "Transfer a conversation to a queue (queueSid) or a worker (workerSid) with an invite carrying the original task's attributes; cold (default): the transferring agent leaves only once the new agent accepted (the TaskRouter webhook finishes it), warm: both stay",
+  params: transferParams.TransferChannelParams,
+  response: transferAnswers.TransferChannelResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO],
+});
+
+export const TASKROUTER_WEBHOOK = endpoint({
+  name: 'taskrouter',
+  methods: ['POST'],
+  summary:
+    "TaskRouter's Event Callback URL for both the orphan guard and transfers: finishes a cold transfer on reservation.accepted (exactly once, If-Match on the new task), records a failed one on the transferring agent's task, closes orphaned channels; always 200 with what it did and why",
+  params: transferParams.TaskRouterWebhookEvent,
+  response: transferAnswers.TaskRouterWebhookResponse,
+  audience: 'twilio',
+  webhook: true,
+  maxParamsBytes: 128 * 1024,
+  errors: [EDGE, TWILIO],
+});
+
 /** Every endpoint, in the order the OpenAPI document lists them. */
-export const ENDPOINTS = [GET_CHANNEL, LIST_CHANNELS, CLOSE_CHANNEL, LIST_PARTICIPANTS, UPDATE_PARTICIPANT, ORPHAN_GUARD] as const;
+export const ENDPOINTS = [
+  GET_CHANNEL,
+  LIST_CHANNELS,
+  CLOSE_CHANNEL,
+  LIST_PARTICIPANTS,
+  UPDATE_PARTICIPANT,
+  TRANSFER_CHANNEL,
+  ORPHAN_GUARD,
+  TASKROUTER_WEBHOOK,
+] as const;

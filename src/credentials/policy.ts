@@ -129,3 +129,33 @@ export function authorizeParticipantChange(scope: ParticipantScope, participant:
       throw new errors.ForbiddenError("an agent may change only their own participant; a supervisor may change anyone's");
   }
 }
+
+/**
+ * Who may transfer a channel's conversation, and from whom (transfer-channel):
+ * - `any`: the account (Twilio-signed calls, the account's credentials, an API key) and Flex
+ *   users with a role in CLOSE_ANY_ROLES: from any agent participant of the channel;
+ * - `own`: any other Flex user, only from their own agent participant (so only a channel they
+ *   are a participant of). A Flex user whose token names no worker is refused.
+ * Decided before any call to Twilio; CLOSE_POLICY does not apply (a transfer closes nothing).
+ */
+export function transferScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
+  const authority = authorityOf(caller);
+  switch (authority.kind) {
+    case 'account':
+      return { kind: 'any' };
+    case 'flex-user':
+      if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any' };
+      if (authority.workerSid === undefined) {
+        throw new errors.ForbiddenError(
+          `your Flex token names no worker, so no participant can be yours; transferring others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
+        );
+      }
+      return { kind: 'own', workerSid: authority.workerSid };
+    default:
+      return unknownAuthority(authority);
+  }
+}
+
+function unknownAuthority(authority: never): never {
+  throw new errors.ForbiddenError(`an authority of kind ${String((authority as { kind?: unknown }).kind)} may do nothing`);
+}

@@ -70,14 +70,23 @@ describe('the first deploy', () => {
         .filter((v) => v.visibility === visibility)
         .map((v) => v.path)
         .sort();
-    expect(paths('public')).toEqual(['/close-channel', '/get-channel', '/list-channels', '/list-participants', '/update-participant']);
+    expect(paths('public')).toEqual([
+      '/close-channel',
+      '/get-channel',
+      '/list-channels',
+      '/list-participants',
+      '/transfer-channel',
+      '/update-participant',
+    ]);
     expect(paths('protected')).toEqual([
       '/studio/close-channel',
       '/studio/get-channel',
       '/studio/list-channels',
       '/studio/list-participants',
+      '/studio/transfer-channel',
       '/studio/update-participant',
       '/webhooks/orphan-guard',
+      '/webhooks/taskrouter',
     ]);
     // The library is one bundle (scripts/bundle-library.ts); its source map is not deployed.
     expect(paths('private')).toEqual(['/library']);

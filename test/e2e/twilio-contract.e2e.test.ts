@@ -6,7 +6,8 @@
  * tests into a failure. IAM is not in that description, so token validation goes to FakeTwilio.
  */
 import { startSeededFake, type Seeded } from '../support/fake';
-import { startFunctions, startPrism, type Running } from '../support/processes';
+import twilio from 'twilio';
+import { mergedSpec, startFunctions, startPrism, type Running } from '../support/processes';
 import * as f from '../support/fixtures';
 
 jest.setTimeout(120_000);
@@ -18,9 +19,11 @@ const UO = `UO${'a'.repeat(31)}1`;
 let prism: Running;
 let iam: Seeded;
 let server: Running;
+// Flex and TaskRouter in one document, so one Prism checks the calls to both.
+const spec = mergedSpec(['twilio_flex_v1.json', 'twilio_taskrouter_v1.json']);
 
 beforeAll(async () => {
-  [prism, iam] = await Promise.all([startPrism(), startSeededFake()]);
+  [prism, iam] = await Promise.all([startPrism(spec.file), startSeededFake()]);
   server = await startFunctions(
     {
       ACCOUNT_SID: f.ACCOUNT_SID,
@@ -34,6 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([server?.stop(), prism?.stop(), iam?.fake.stop()]);
+  spec.remove();
 });
 
 async function post(path: string, body: Record<string, unknown>, auth: string) {
@@ -108,4 +112,36 @@ it("update-participant as the example's agent, no participantSid: found from the
   iam.fake.addToken(token, { identity: 'example', roles: ['agent'], workerSid: WK_EXAMPLE });
   const r = await post('/update-participant', { interactionSid: KD, channelSid: UO, status: 'wrapup' }, `Bearer ${token}`);
   expect(r).toMatchObject({ status: 'wrapup', taskStatus: 'wrapping', participant: { type: 'agent', workerSid: WK_EXAMPLE }, agentsRemaining: 0 });
+});
+
+/** A signed TaskRouter event to /webhooks/taskrouter, its task carrying a transfer marker. */
+async function taskRouterEvent(eventType: string) {
+  const transfer = { id: 't-1', state: 'pending', mode: 'cold', from: { participantSid: UT_AGENT, taskSid: `WT${'a'.repeat(32)}` }, then: 'wrapup' };
+  const params = {
+    EventType: eventType,
+    TaskSid: `WT${'a'.repeat(32)}`,
+    WorkspaceSid: `WS${'a'.repeat(32)}`,
+    TaskAttributes: JSON.stringify({ flexInteractionSid: KD, flexInteractionChannelSid: UO, transfer }),
+    TimestampMs: String(Date.now()),
+  };
+  const url = `${server.url}/webhooks/taskrouter`;
+  const signature = twilio.getExpectedTwilioSignature(f.AUTH_TOKEN, url.replace('http:', 'https:'), params);
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+    body: new URLSearchParams(params),
+  });
+  const body = (await r.json()) as any;
+  if (r.status !== 200) throw new Error(`answered ${r.status}: ${JSON.stringify(body)}\n${prism.output.slice(-5).join('')}`);
+  return body;
+}
+
+it("a transfer's failure: Twilio accepts the Task fetch and the Task update with If-Match (the fetch's ETag)", async () => {
+  const r = await taskRouterEvent('task.canceled');
+  expect(r.transfer).toMatchObject({ action: 'failed' });
+});
+
+it("reservation.accepted: Twilio accepts the new task's fetch (its example carries no transfer: left alone)", async () => {
+  const r = await taskRouterEvent('reservation.accepted');
+  expect(r.transfer).toMatchObject({ action: 'ignored', reason: expect.stringContaining('another transfer') });
 });

@@ -4,7 +4,9 @@
  * for over HTTP, and keeps everything it printed (checked for secrets by the suites).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { ROOT } from '../../scripts/root';
 import { startLocalPlatform, type LocalPlatform } from '../../gateway/local-platform';
 import { freePort } from '../../gateway/twilio-run';
@@ -83,7 +85,7 @@ export async function startFunctions(
  */
 export async function startPrism(file = 'twilio_flex_v1.json', upstream?: string): Promise<Running> {
   const port = await freePort();
-  const spec = join(ROOT, 'test', 'fixtures', 'twilio-oai', file);
+  const spec = isAbsolute(file) ? file : join(ROOT, 'test', 'fixtures', 'twilio-oai', file);
   const { child, output } = run(process.execPath, [
     join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'),
     ...(upstream === undefined ? ['mock'] : ['proxy']),
@@ -98,4 +100,32 @@ export async function startPrism(file = 'twilio_flex_v1.json', upstream?: string
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, child, output, 60_000);
   return { url, output, stop: () => stopProcess(child) };
+}
+
+/**
+ * One OpenAPI document made of several of Twilio's (paths and components merged; they share
+ * none), written to a temporary directory: so one Prism checks calls to Flex and TaskRouter.
+ * Returns its path and a function that removes it.
+ */
+export function mergedSpec(files: string[]): { file: string; remove: () => void } {
+  const docs = files.map((name) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'twilio-oai', name), 'utf8')) as Record<string, any>);
+  const merged = {
+    ...docs[0]!,
+    paths: {} as Record<string, unknown>,
+    components: { schemas: {}, securitySchemes: {} } as Record<string, Record<string, unknown>>,
+  };
+  for (const doc of docs) {
+    for (const [path, item] of Object.entries(doc.paths as Record<string, any>)) {
+      if (path in merged.paths) throw new Error(`${path} is in two of the documents`);
+      // Each document's servers go to its paths, since the merged document has one list.
+      merged.paths[path] = { servers: doc.servers, ...item };
+    }
+    for (const [kind, entries] of Object.entries(doc.components as Record<string, Record<string, unknown>>)) {
+      merged.components[kind] = { ...(merged.components[kind] ?? {}), ...entries };
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'twilio-oai-'));
+  const file = join(dir, 'merged.json');
+  writeFileSync(file, JSON.stringify(merged));
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

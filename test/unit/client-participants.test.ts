@@ -53,3 +53,20 @@ it('a task that is not a Flex Conversations task: a typed error, nothing sent', 
   await expect(client.listParticipants({ attributes: null })).rejects.toMatchObject({ code: 'invalid_request' });
   expect(fetchMock).not.toHaveBeenCalled();
 });
+
+it('transferChannel(task, { queueSid | workerSid, mode }): one form POST to /transfer-channel with the task channel and the target', async () => {
+  const { client, sent } = setup({ transferId: 'x' });
+  const WQ = `WQ${'4'.repeat(32)}`;
+  const WK = `WK${'5'.repeat(32)}`;
+  await client.transferChannel(task, { queueSid: WQ });
+  expect(sent(0)).toEqual({
+    url: 'https://svc.example/transfer-channel',
+    method: 'POST',
+    headers: undefined,
+    form: { interactionSid: KD, channelSid: UO, queueSid: WQ, Token: 't' },
+  });
+  await client.transferChannel(task, { workerSid: WK, mode: 'warm' });
+  expect(sent(1).form).toEqual({ interactionSid: KD, channelSid: UO, workerSid: WK, mode: 'warm', Token: 't' });
+  await client.transferChannel({ interactionSid: KD, channelSid: UO, queueSid: WQ, participantSid: UT });
+  expect(sent(2).form).toEqual({ interactionSid: KD, channelSid: UO, queueSid: WQ, participantSid: UT, Token: 't' });
+});

@@ -13,8 +13,10 @@ import {
   type ListChannelsResponse,
   type ListParticipantsResponse,
   type UpdateParticipantResponse,
+  type TransferChannelResponse,
 } from '../../client/flex-interaction-channels';
 import type * as answers from '../../src/contract/answers';
+import type * as transferAnswers from '../../src/contract/transfer-answers';
 
 // Compile-time: the client's types and the service's schemas are the same, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -25,7 +27,8 @@ const typesAgree: [
   Same<ErrorBody, z.infer<typeof answers.ErrorResponse>['error']>,
   Same<ListParticipantsResponse, z.infer<typeof answers.ListParticipantsResponse>>,
   Same<UpdateParticipantResponse, z.infer<typeof answers.UpdateParticipantResponse>>,
-] = [true, true, true, true, true, true];
+  Same<TransferChannelResponse, z.infer<typeof transferAnswers.TransferChannelResponse>>,
+] = [true, true, true, true, true, true, true];
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });

@@ -45,9 +45,12 @@ it('describes exactly the endpoints of the contract, and their methods', () => {
     '/get-channel',
     '/list-channels',
     '/list-participants',
+    '/transfer-channel',
     '/update-participant',
     '/webhooks/orphan-guard',
+    '/webhooks/taskrouter',
   ]);
+  expect(Object.keys(doc.paths['/transfer-channel'])).toEqual(['post']);
   expect(Object.keys(doc.paths['/list-participants'])).toEqual(['get', 'post']);
   expect(Object.keys(doc.paths['/update-participant'])).toEqual(['post']);
   expect(Object.keys(doc.paths['/get-channel'])).toEqual(['get', 'post']);

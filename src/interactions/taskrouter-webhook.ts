@@ -1,0 +1,41 @@
+/**
+ * The one TaskRouter Event Callback URL (/webhooks/taskrouter): a workspace has one, and both the
+ * orphan guard (orphan-guard.ts) and the transfer finisher (transfer-finish.ts) need its events.
+ * Each event goes to the finisher (when its task carries a transfer) and then to the guard (when
+ * its type is one of ORPHAN_GUARD_EVENTS): in that order, so a transfer's failure is recorded
+ * before the guard looks, and the guard still closes nothing while an agent is on the channel.
+ * Always 200 with what was done and why; each decision is logged.
+ */
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Config } from '../config';
+import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
+import type { TaskRouterWebhookResponse } from '../contract/transfer-answers';
+
+import * as log from '../edge/log';
+import * as finisher from './transfer-finish';
+import * as orphans from './orphan-guard';
+
+export async function handle(
+  client: TwilioClient,
+  event: TaskRouterWebhookEvent,
+  config: Pick<Config, 'orphanGuardEvents'>,
+): Promise<TaskRouterWebhookResponse> {
+  const transfer = await finisher.finish(client, event);
+  if (transfer !== undefined) {
+    log.info('transfer', {
+      action: transfer.action,
+      reason: transfer.reason,
+      eventType: event.eventType,
+      taskSid: event.taskSid,
+      transferId: transfer.transferId,
+    });
+  }
+  const orphanGuard = config.orphanGuardEvents.includes(event.eventType) ? await orphans.guard(client, event, config.orphanGuardEvents) : undefined;
+  const acted = [transfer, orphanGuard].find((d) => d !== undefined && d.action !== 'ignored') ?? transfer ?? orphanGuard;
+  if (acted === undefined) {
+    const reason = `${event.eventType} is neither a transfer's event nor one of ORPHAN_GUARD_EVENTS`;
+    log.info('taskrouter webhook', { action: 'ignored', reason, eventType: event.eventType, taskSid: event.taskSid });
+    return { action: 'ignored', reason };
+  }
+  return { action: acted.action, reason: acted.reason, ...(transfer ? { transfer } : {}), ...(orphanGuard ? { orphanGuard } : {}) };
+}
