@@ -3,27 +3,10 @@
  * first chat channel) and a demo supervisor. Fixed SIDs and tokens, so the printed curl
  * commands work as printed.
  */
-import { FakeTwilio, flexTokenLike } from './fake-twilio';
+import { FakeTwilio } from './fake-twilio';
+import { DEMO } from './demo-data';
 
-export const DEMO = {
-  accountSid: `AC${'d'.repeat(32)}`,
-  authToken: 'd'.repeat(32),
-  agentToken: flexTokenLike('demo-agent'),
-  supervisorToken: flexTokenLike('demo-supervisor'),
-  agentWorkerSid: `WK${'a'.repeat(32)}`,
-  supervisorWorkerSid: `WK${'b'.repeat(32)}`,
-  interactions: [
-    { interactionSid: `KD${'1'.repeat(32)}`, channels: [{ sid: `UO${'1'.repeat(32)}`, type: 'chat', agent: true }] },
-    {
-      interactionSid: `KD${'2'.repeat(32)}`,
-      channels: [
-        { sid: `UO${'2'.repeat(32)}`, type: 'sms', agent: true },
-        { sid: `UO${'3'.repeat(32)}`, type: 'email', agent: false },
-      ],
-    },
-    { interactionSid: `KD${'4'.repeat(32)}`, channels: [{ sid: `UO${'4'.repeat(32)}`, type: 'whatsapp', agent: false }] },
-  ],
-} as const;
+export { DEMO } from './demo-data';
 
 /** A FakeTwilio holding the demo account. */
 export function demoTwilio(): FakeTwilio {

@@ -3,7 +3,7 @@
  * the settings and the port, each problem one line, so a bad setting or a busy port is said in
  * well under a second instead of after a build. scripts/start.ts checks the same again.
  */
-import { DEMO } from '../sandbox/demo';
+import { DEMO } from '../sandbox/demo-data';
 import { checkPort, checkStartSettings, readStartOptions, StartProblem } from './start-checks';
 import { ROOT } from './root';
 

@@ -46,7 +46,7 @@ const channel = {
 };
 
 it('has types that agree with the service', () => {
-  expect(typesAgree).toEqual([true, true, true, true, true, true]);
+  expect(typesAgree).toEqual([true, true, true, true, true, true, true]);
 });
 
 it('POSTs a form (a CORS simple request: no header of its own) with the current token as Token', async () => {
