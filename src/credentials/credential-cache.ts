@@ -196,8 +196,13 @@ export class CredentialCache<T> {
    * Twilio could not be asked; that is passed on and not cached. `priority` (see above) only
    * decides who gets a slot first.
    */
-  async check(credential: string, ask: () => Promise<Verdict<T>>, priority = false): Promise<T | undefined> {
-    const key = hashCredential(credential);
+  /** The valid answer cached under `key` (a credential's hashCredential), if there is one: no call, no queue. */
+  validFor(key: string): T | undefined {
+    const hit = this.valid.get(key, this.options.now());
+    return hit?.verdict.valid ? hit.verdict.who : undefined;
+  }
+
+  async check(credential: string, ask: () => Promise<Verdict<T>>, priority = false, key = hashCredential(credential)): Promise<T | undefined> {
     const now = this.options.now();
     const hit = this.valid.get(key, now) ?? this.invalid.get(key, now);
     if (hit !== undefined) return hit.verdict.valid ? hit.verdict.who : undefined;
