@@ -12,8 +12,8 @@
  * - a string that is not shaped like a Flex token is refused without asking IAM ("Flex user
  *   tokens are JSON Web Encryption (JWE) tokens", Flex User Token API docs; a signed JWT is also
  *   let through to IAM), and so is a signed JWT whose own `exp` has passed: local inspection
- *   only ever refuses, IAM alone accepts (and a token IAM accepted is answered from the cache
- *   before any local inspection, which could only agree);
+ *   only ever refuses, IAM alone accepts (and a token IAM accepted is answered from the cache,
+ *   within the lifetime IAM gave it, without being inspected again);
  * - "not valid" answers live in a cache of their own, so a flood of junk cannot evict a valid one;
  * - at most IAM_MAX_CONCURRENT validations run at once per container; beyond that a caller waits
  *   for a slot, first come first served, bounded by IAM_MAX_QUEUED and IAM_MAX_WAIT_MS (and the
