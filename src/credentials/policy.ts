@@ -102,8 +102,8 @@ async function authorizeUserClose(
  */
 export type ParticipantScope = { kind: 'any' } | { kind: 'own'; workerSid: string };
 
-/** The caller's scope, decided before any call to Twilio; a Flex user whose token names no worker is refused. */
-export function participantScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
+/** Whose participant a caller may act on ("changing" or "transferring"), decided before any call to Twilio; a Flex user whose token names no worker is refused. */
+function scopeOf(caller: Caller, config: Pick<Config, 'closeAnyRoles'>, acting: string): ParticipantScope {
   const authority = authorityOf(caller);
   switch (authority.kind) {
     case 'account':
@@ -112,11 +112,18 @@ export function participantScope(caller: Caller, config: Pick<Config, 'closeAnyR
       if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any' };
       if (authority.workerSid === undefined) {
         throw new errors.ForbiddenError(
-          `your Flex token names no worker, so no participant can be yours; changing others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
+          `your Flex token names no worker, so no participant can be yours; ${acting} others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
         );
       }
       return { kind: 'own', workerSid: authority.workerSid };
+    default:
+      return unknownAuthority(authority);
   }
+}
+
+/** The caller's scope for update-participant. */
+export function participantScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
+  return scopeOf(caller, config, 'changing');
 }
 
 /** Throw `ForbiddenError` unless a caller of this scope may change this participant. */
@@ -139,21 +146,7 @@ export function authorizeParticipantChange(scope: ParticipantScope, participant:
  * Decided before any call to Twilio; CLOSE_POLICY does not apply (a transfer closes nothing).
  */
 export function transferScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
-  const authority = authorityOf(caller);
-  switch (authority.kind) {
-    case 'account':
-      return { kind: 'any' };
-    case 'flex-user':
-      if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any' };
-      if (authority.workerSid === undefined) {
-        throw new errors.ForbiddenError(
-          `your Flex token names no worker, so no participant can be yours; transferring others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
-        );
-      }
-      return { kind: 'own', workerSid: authority.workerSid };
-    default:
-      return unknownAuthority(authority);
-  }
+  return scopeOf(caller, config, 'transferring');
 }
 
 function unknownAuthority(authority: never): never {
