@@ -1,36 +1,11 @@
 /** What unauthenticated traffic can make the Flex token validator ask IAM, and a JWT's exp to the millisecond (FakeTwilio's IAM, a controllable clock). */
-import { FlexTokenValidator, MAX_TOKEN_LENGTH, mayBeFlexToken } from '../../../src/credentials/flex-token';
+import { MAX_TOKEN_LENGTH, mayBeFlexToken } from '../../../src/credentials/flex-token';
 import { INVALID_TTL_MS } from '../../../src/credentials/credential-cache';
 import { RateLimitedError } from '../../../src/edge/errors';
-import { startSeededFake, type Seeded } from '../../support/fake';
+import { validatorHarness } from '../../support/flex-token-harness';
 import * as f from '../../support/fixtures';
 
-let s: Seeded;
-let now: number;
-
-beforeEach(async () => {
-  s = await startSeededFake();
-  now = Date.now();
-});
-afterEach(async () => {
-  await s.fake.stop();
-});
-
-function validator(options: Partial<ConstructorParameters<typeof FlexTokenValidator>[0]> = {}) {
-  return new FlexTokenValidator({
-    accountSid: f.ACCOUNT_SID,
-    username: f.ACCOUNT_SID,
-    password: f.AUTH_TOKEN,
-    baseUrl: s.baseUrl,
-    timeoutMs: 1000,
-    fallbackDeadlineMs: 2000,
-    maxTtlMs: 300_000,
-    cacheSize: 100,
-    maxConcurrent: 20,
-    now: () => now,
-    ...options,
-  });
-}
+const h = validatorHarness();
 
 describe('what unauthenticated traffic can make us ask IAM', () => {
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -74,43 +49,43 @@ describe('what unauthenticated traffic can make us ask IAM', () => {
   });
 
   it('refuses what is not a Flex token, or a signed one past its exp, without asking IAM', async () => {
-    const v = validator();
+    const v = h.validator();
     expect(await v.validate('bogus')).toBeUndefined();
-    expect(await v.validate(jws({ exp: Math.floor(now / 1000) - 60 }))).toBeUndefined();
-    expect(s.fake.iamRequests()).toHaveLength(0);
+    expect(await v.validate(jws({ exp: Math.floor(h.now / 1000) - 60 }))).toBeUndefined();
+    expect(h.s.fake.iamRequests()).toHaveLength(0);
   });
 
   it('never accepts on local inspection: a well-formed token IAM does not know is refused', async () => {
-    const v = validator();
-    expect(await v.validate(jws({ exp: Math.floor(now / 1000) + 600 }))).toBeUndefined();
-    expect(s.fake.iamRequests()).toHaveLength(1);
+    const v = h.validator();
+    expect(await v.validate(jws({ exp: Math.floor(h.now / 1000) + 600 }))).toBeUndefined();
+    expect(h.s.fake.iamRequests()).toHaveLength(1);
   });
 
   it('keeps "not valid" answers apart: a flood of unknown tokens cannot evict a valid one', async () => {
-    const v = validator({ cacheSize: 10 });
+    const v = h.validator({ cacheSize: 10 });
     await v.validate(f.AGENT_TOKEN);
     for (let i = 0; i < 50; i++) await v.validate(f.flexToken(`junk-${i}`));
-    s.fake.clearRequests();
+    h.s.fake.clearRequests();
     expect(await v.validate(f.AGENT_TOKEN)).toMatchObject({ identity: 'alice' });
-    expect(s.fake.iamRequests()).toHaveLength(0);
+    expect(h.s.fake.iamRequests()).toHaveLength(0);
   });
 
   it('keeps a "not valid" answer for exactly its few seconds', async () => {
-    const v = validator();
+    const v = h.validator();
     const junk = f.flexToken('junk');
     await v.validate(junk);
-    now += INVALID_TTL_MS - 1;
+    h.now += INVALID_TTL_MS - 1;
     await v.validate(junk);
-    expect(s.fake.iamRequests()).toHaveLength(1);
-    now += 1;
+    expect(h.s.fake.iamRequests()).toHaveLength(1);
+    h.now += 1;
     await v.validate(junk);
-    expect(s.fake.iamRequests()).toHaveLength(2);
+    expect(h.s.fake.iamRequests()).toHaveLength(2);
     expect(INVALID_TTL_MS).toBe(5_000);
   });
 
   it('runs at most maxConcurrent validations at once; the next is a 429 with Retry-After, not a queue', async () => {
-    const v = validator({ maxConcurrent: 3 });
-    s.fake.inject({ kind: 'delay', ms: 300 }, (q) => q.path.endsWith('/validate'), 10);
+    const v = h.validator({ maxConcurrent: 3 });
+    h.s.fake.inject({ kind: 'delay', ms: 300 }, (q) => q.path.endsWith('/validate'), 10);
     const slow = [1, 2, 3].map((i) => v.validate(f.flexToken(`slow-${i}`)));
     const refused = await v.validate(f.flexToken('one-too-many')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RateLimitedError);
@@ -118,7 +93,7 @@ describe('what unauthenticated traffic can make us ask IAM', () => {
     expect((refused as RateLimitedError).message).toMatch(/too many Flex token validations/);
     // A token already being validated joins it; a cached one needs no slot at all.
     await Promise.all([...slow, v.validate(f.flexToken('slow-1'))]);
-    expect(s.fake.iamRequests()).toHaveLength(3);
+    expect(h.s.fake.iamRequests()).toHaveLength(3);
     expect(await v.validate(f.flexToken('another'))).toBeUndefined();
   });
 });
