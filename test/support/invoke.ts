@@ -4,6 +4,7 @@
  */
 import type { FakeResponse } from './runtime-globals';
 import * as f from './fixtures';
+import { startSeededFake, type Seeded } from './fake';
 import { recordAnswer } from './documented-answers';
 
 type Handler = (context: any, event: any, callback: (err: unknown, response?: unknown) => void) => unknown;
@@ -53,5 +54,20 @@ export async function invoke(handler: Handler, env: Record<string, string>, call
       }
     };
     Promise.resolve(handler(context, event, done)).catch(reject);
+  });
+}
+
+/**
+ * A seeded FakeTwilio for each test, with the handlers' settings pointed at it: `use` gets both
+ * before each test, and the fake stops after it.
+ */
+export function seededPerTest(use: (s: Seeded, env: Record<string, string>) => void): void {
+  let current: Seeded | undefined;
+  beforeEach(async () => {
+    current = await startSeededFake();
+    use(current, settings(current.baseUrl));
+  });
+  afterEach(async () => {
+    await current?.fake.stop();
   });
 }

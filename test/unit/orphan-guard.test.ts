@@ -5,18 +5,15 @@
  */
 import { handler } from '../../functions/webhooks/orphan-guard.protected';
 import { OrphanGuardResponse } from '../../src/contract/answers';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { invoke, settings } from '../support/invoke';
+import type { Seeded } from '../support/fake';
+import { invoke, seededPerTest, settings } from '../support/invoke';
 import { captured } from '../support/capture-logs';
 
 let s: Seeded;
 let env: Record<string, string>;
-beforeEach(async () => {
-  s = await startSeededFake();
-  env = settings(s.baseUrl);
-});
-afterEach(async () => {
-  await s.fake.stop();
+seededPerTest((seeded, settings) => {
+  s = seeded;
+  env = settings;
 });
 
 const attributes = (interactionSid: string, channelSid: string) =>

@@ -6,18 +6,15 @@
 import { handler as updateParticipant } from '../../functions/update-participant';
 import { handler as listParticipants } from '../../functions/list-participants';
 import * as answers from '../../src/contract/answers';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { invoke, settings } from '../support/invoke';
+import type { Seeded } from '../support/fake';
+import { invoke, seededPerTest, settings } from '../support/invoke';
 import * as f from '../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;
-beforeEach(async () => {
-  s = await startSeededFake();
-  env = settings(s.baseUrl);
-});
-afterEach(async () => {
-  await s.fake.stop();
+seededPerTest((seeded, settings) => {
+  s = seeded;
+  env = settings;
 });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

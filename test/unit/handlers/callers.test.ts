@@ -3,19 +3,16 @@ import { handler as getChannel } from '../../../functions/get-channel';
 import { handler as listChannels } from '../../../functions/list-channels';
 import { handler as closeChannel } from '../../../functions/close-channel';
 import { handler as studioClose } from '../../../functions/studio/close-channel.protected';
-import { startSeededFake, type Seeded } from '../../support/fake';
-import { invoke, settings } from '../../support/invoke';
+import type { Seeded } from '../../support/fake';
+import { invoke, seededPerTest, settings } from '../../support/invoke';
 import * as f from '../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;
 
-beforeEach(async () => {
-  s = await startSeededFake();
-  env = settings(s.baseUrl);
-});
-afterEach(async () => {
-  await s.fake.stop();
+seededPerTest((seeded, settings) => {
+  s = seeded;
+  env = settings;
 });
 
 describe('who may call, and who may close (as an agent, through the participant check)', () => {

@@ -1,20 +1,17 @@
 /** What every handler answers at the edge: response headers, settings errors, CORS, oversized bodies (Twilio faked at the network boundary). */
 import { handler as getChannel } from '../../../functions/get-channel';
 import { handler as closeChannel } from '../../../functions/close-channel';
-import { startSeededFake, type Seeded } from '../../support/fake';
-import { invoke, settings } from '../../support/invoke';
+import type { Seeded } from '../../support/fake';
+import { invoke, seededPerTest } from '../../support/invoke';
 import * as f from '../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;
 const account = { authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) };
 
-beforeEach(async () => {
-  s = await startSeededFake();
-  env = settings(s.baseUrl);
-});
-afterEach(async () => {
-  await s.fake.stop();
+seededPerTest((seeded, settings) => {
+  s = seeded;
+  env = settings;
 });
 
 describe('response headers', () => {

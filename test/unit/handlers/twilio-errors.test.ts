@@ -2,20 +2,17 @@
 import { handler as getChannel } from '../../../functions/get-channel';
 import { handler as listChannels } from '../../../functions/list-channels';
 import { handler as closeChannel } from '../../../functions/close-channel';
-import { startSeededFake, type Seeded } from '../../support/fake';
-import { invoke, settings } from '../../support/invoke';
+import type { Seeded } from '../../support/fake';
+import { invoke, seededPerTest, settings } from '../../support/invoke';
 import * as f from '../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;
 const account = { authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) };
 
-beforeEach(async () => {
-  s = await startSeededFake();
-  env = settings(s.baseUrl);
-});
-afterEach(async () => {
-  await s.fake.stop();
+seededPerTest((seeded, settings) => {
+  s = seeded;
+  env = settings;
 });
 
 describe("Twilio's errors become the contract's", () => {
