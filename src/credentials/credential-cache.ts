@@ -173,6 +173,8 @@ export class CredentialCache<T> {
         if (at >= 0) this.queue.splice(at, 1);
         reject(this.busy());
       }, waitMs);
+      // A waiter's clock alone never keeps a process alive (its request's socket does, while it is open).
+      timer.unref();
       this.queue.push(waiter);
     });
   }
