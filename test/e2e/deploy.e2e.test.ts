@@ -8,8 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FakeServerless } from '../support/fake-serverless';
-import { copyProject, runDeploy, writeSettings as writeSettingsIn } from '../support/deploy-copy';
+import { DEPLOY_SETTINGS, deployHarness, runDeploy, writeSettings as writeSettingsIn } from '../support/deploy-copy';
 import { ROOT } from '../support/processes';
 import * as f from '../support/fixtures';
 
@@ -18,32 +17,10 @@ jest.setTimeout(180_000);
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-let copy: string;
-let fake: FakeServerless;
-let network: Record<string, string>;
-
-const SETTINGS = {
-  ACCOUNT_SID: f.ACCOUNT_SID,
-  AUTH_TOKEN: f.AUTH_TOKEN,
-  API_KEY: f.API_KEY,
-  API_SECRET: f.API_SECRET,
-  ALLOWED_ORIGINS: 'https://flex.twilio.com',
-  CLOSE_POLICY: 'off',
-};
-
-const writeSettings = (settings: Record<string, string>) => writeSettingsIn(copy, settings);
-const deploy = (args: string[] = [], options: { built?: boolean } = {}) => runDeploy(copy, network, args, options);
-
-beforeAll(async () => {
-  copy = copyProject();
-  fake = new FakeServerless({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
-  network = await fake.start();
-});
-
-afterAll(async () => {
-  await fake?.stop();
-  if (copy) rmSync(copy, { recursive: true, force: true });
-});
+const SETTINGS = { ...DEPLOY_SETTINGS, CLOSE_POLICY: 'off' };
+const h = deployHarness();
+const writeSettings = (settings: Record<string, string>) => writeSettingsIn(h.copy, settings);
+const deploy = (args: string[] = [], options: { built?: boolean } = {}) => runDeploy(h.copy, h.network, args, options);
 
 describe('the first deploy', () => {
   let output: string;
@@ -51,16 +28,16 @@ describe('the first deploy', () => {
   beforeAll(async () => {
     writeSettings(SETTINGS);
     // A function left in dist/ by a rename: the clean build must not let it ship.
-    mkdirSync(join(copy, 'dist', 'functions'), { recursive: true });
-    writeFileSync(join(copy, 'dist', 'functions', 'renamed-away.js'), 'exports.handler = (c, e, cb) => cb(null, "stale");');
+    mkdirSync(join(h.copy, 'dist', 'functions'), { recursive: true });
+    writeFileSync(join(h.copy, 'dist', 'functions', 'renamed-away.js'), 'exports.handler = (c, e, cb) => cb(null, "stale");');
     const r = await deploy();
     output = r.output;
     if (r.code !== 0) throw new Error(`deploy failed:\n${output}`);
   });
 
   const deployed = () => {
-    const environment = fake.environments[0]!;
-    return { environment, ...fake.deployed(environment.sid)! };
+    const environment = h.fake.environments[0]!;
+    return { environment, ...h.fake.deployed(environment.sid)! };
   };
 
   it('uploads exactly the public and protected functions we mean, and the library as one private function', () => {
@@ -108,13 +85,13 @@ describe('the first deploy', () => {
 
   it('sets the variables of the settings file, never the account credentials, and prints no value', () => {
     const { environment } = deployed();
-    expect(fake.variablesOf(environment.sid)).toEqual({
+    expect(h.fake.variablesOf(environment.sid)).toEqual({
       API_KEY: f.API_KEY,
       API_SECRET: f.API_SECRET,
       ALLOWED_ORIGINS: 'https://flex.twilio.com',
       CLOSE_POLICY: 'off',
     });
-    expect(fake.services[0]!.include_credentials).toBe(true);
+    expect(h.fake.services[0]!.include_credentials).toBe(true);
     expect(output).toContain('set: ALLOWED_ORIGINS, API_KEY, API_SECRET, CLOSE_POLICY');
     expect(output).toContain('API_KEY and API_SECRET are service variables');
     for (const secret of [f.AUTH_TOKEN, f.API_SECRET, f.API_KEY]) expect(output).not.toContain(secret);
@@ -125,12 +102,12 @@ describe('the first deploy', () => {
     it('--dry-run shows a removed setting and changes nothing', async () => {
       const { CLOSE_POLICY: _off, ...rest } = SETTINGS;
       writeSettings({ ...rest, ALLOWED_ORIGINS: 'https://flex.twilio.com,https://example.com' });
-      const before = fake.writes().length;
+      const before = h.fake.writes().length;
       const r = await deploy(['--dry-run'], { built: true });
       expect(r.code).toBe(0);
       expect(r.output).toContain('changed: ALLOWED_ORIGINS');
       expect(r.output).toContain('removed: CLOSE_POLICY');
-      expect(fake.writes()).toHaveLength(before);
+      expect(h.fake.writes()).toHaveLength(before);
     });
 
     it('a second deploy after removing a setting removes the variable from the service', async () => {
@@ -139,31 +116,31 @@ describe('the first deploy', () => {
       const r = await deploy();
       expect(r.code).toBe(0);
       expect(r.output).toContain('removed: CLOSE_POLICY');
-      const environment = fake.environments[0]!;
-      expect(fake.environments).toHaveLength(1);
-      expect(fake.variablesOf(environment.sid)).not.toHaveProperty('CLOSE_POLICY');
-      expect(fake.variablesOf(environment.sid)).toHaveProperty('ALLOWED_ORIGINS');
+      const environment = h.fake.environments[0]!;
+      expect(h.fake.environments).toHaveLength(1);
+      expect(h.fake.variablesOf(environment.sid)).not.toHaveProperty('CLOSE_POLICY');
+      expect(h.fake.variablesOf(environment.sid)).toHaveProperty('ALLOWED_ORIGINS');
     });
 
     it('an empty value counts as removed', async () => {
       writeSettings({ ...SETTINGS, CLOSE_POLICY: '', ALLOWED_ORIGINS: '' });
       const r = await deploy([], { built: true });
       expect(r.code).toBe(0);
-      expect(fake.variablesOf(fake.environments[0]!.sid)).not.toHaveProperty('ALLOWED_ORIGINS');
+      expect(h.fake.variablesOf(h.fake.environments[0]!.sid)).not.toHaveProperty('ALLOWED_ORIGINS');
     });
   });
 });
 
 describe('refuses before anything is sent', () => {
   beforeAll(async () => {
-    await run('npm', ['run', '--silent', 'build'], { cwd: copy });
+    await run('npm', ['run', '--silent', 'build'], { cwd: h.copy });
   });
 
   async function refused(args: string[] = []): Promise<string> {
-    const before = fake.calls.length;
+    const before = h.fake.calls.length;
     const r = await deploy(args, { built: true });
     expect(r.code).toBe(1);
-    expect(fake.calls).toHaveLength(before);
+    expect(h.fake.calls).toHaveLength(before);
     return r.output;
   }
 
@@ -179,7 +156,7 @@ describe('refuses before anything is sent', () => {
 
   it('a compiled function that comes from no source file', async () => {
     writeSettings(SETTINGS);
-    const stale = join(copy, 'dist', 'functions', 'old-name.js');
+    const stale = join(h.copy, 'dist', 'functions', 'old-name.js');
     writeFileSync(stale, 'exports.handler = () => undefined;');
     try {
       expect(await refused()).toContain('dist/functions/old-name.js');
@@ -190,7 +167,7 @@ describe('refuses before anything is sent', () => {
 
   it('an asset that is neither generated nor committed', async () => {
     writeSettings(SETTINGS);
-    const stray = join(copy, 'assets', 'notes.txt');
+    const stray = join(h.copy, 'assets', 'notes.txt');
     writeFileSync(stray, 'not for the public');
     try {
       expect(await refused()).toContain('assets/notes.txt');
@@ -201,7 +178,7 @@ describe('refuses before anything is sent', () => {
 
   it('a runtime dependency given as a range', async () => {
     writeSettings(SETTINGS);
-    const file = join(copy, 'package.json');
+    const file = join(h.copy, 'package.json');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace(`"twilio": "${pkg.dependencies.twilio}"`, `"twilio": "^${pkg.dependencies.twilio}"`));
     try {
@@ -213,12 +190,12 @@ describe('refuses before anything is sent', () => {
 
   describe('what the toolkit would upload (the copy is a git repository here, so "committed" can be true)', () => {
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: copy, stdio: 'ignore' });
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: h.copy, stdio: 'ignore' });
     beforeAll(() => git('init', '-q'));
 
     it('a committed symbolic link under assets/ (to ../.env): refused by name, the .env never sent', async () => {
       writeSettings(SETTINGS);
-      const link = join(copy, 'assets', 'flex-config.txt');
+      const link = join(h.copy, 'assets', 'flex-config.txt');
       symlinkSync('../.env', link);
       git('add', 'assets/flex-config.txt');
       git('commit', '-qm', 'link');
@@ -234,7 +211,7 @@ describe('refuses before anything is sent', () => {
 
     it("a committed file holding a credential's value: refused naming the file and the setting, never the value", async () => {
       writeSettings(SETTINGS);
-      const file = join(copy, 'assets', 'notes.txt');
+      const file = join(h.copy, 'assets', 'notes.txt');
       writeFileSync(file, `pasted here by mistake: ${f.API_SECRET}`);
       git('add', 'assets/notes.txt');
       git('commit', '-qm', 'notes');

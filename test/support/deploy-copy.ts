@@ -3,13 +3,38 @@
  * build never touches the dist/ the other suites are serving, and `npm run deploy` run in it.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './processes';
+import { FakeServerless } from './fake-serverless';
+import * as f from './fixtures';
 
 const run = promisify(execFile);
+
+/** The settings a deploy of the suite starts from. */
+export const DEPLOY_SETTINGS = {
+  ACCOUNT_SID: f.ACCOUNT_SID,
+  AUTH_TOKEN: f.AUTH_TOKEN,
+  API_KEY: f.API_KEY,
+  API_SECRET: f.API_SECRET,
+  ALLOWED_ORIGINS: 'https://flex.twilio.com',
+};
+
+/** For a suite: a copy of the project and the Serverless API's stand-in, made before its tests and removed after. */
+export function deployHarness(): { copy: string; fake: FakeServerless; network: Record<string, string> } {
+  const h = { copy: '', fake: new FakeServerless({ username: f.ACCOUNT_SID, password: f.AUTH_TOKEN }), network: {} as Record<string, string> };
+  beforeAll(async () => {
+    h.copy = copyProject();
+    h.network = await h.fake.start();
+  });
+  afterAll(async () => {
+    await h.fake.stop();
+    if (h.copy) rmSync(h.copy, { recursive: true, force: true });
+  });
+  return h;
+}
 
 /** The project's tracked and untracked (not ignored) files in a fresh temporary folder, node_modules linked. */
 export function copyProject(): string {
