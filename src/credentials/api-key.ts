@@ -13,11 +13,13 @@
  */
 import type { Config } from '../config';
 import type { CheckOptions } from './credential-cache';
+import type { Deadline } from '../twilio/deadline';
 
 import * as errors from '../edge/errors';
 import * as configs from '../config';
 import { isSid } from '../contract/sids';
 import * as transports from '../twilio/transport';
+import * as deadlines from '../twilio/deadline';
 import * as credentialCache from './credential-cache';
 
 /** The shape of an API key's secret (32 letters and digits). */
@@ -51,7 +53,6 @@ export class ApiKeyValidator {
       maxConcurrent: options.maxConcurrent,
       maxQueued: options.maxQueued,
       maxWaitMs: options.maxWaitMs,
-      remainingMs: credentialCache.waitBudget(options.fallbackDeadlineMs),
       busyMessage: 'too many API key checks are under way',
       now: this.now,
     });
@@ -64,20 +65,32 @@ export class ApiKeyValidator {
   }
 
   /** True when `sid:secret` is a live API key of this account. */
-  async validate(sid: string, secret: string): Promise<boolean> {
+  async validate(sid: string, secret: string, requestDeadline?: Deadline): Promise<boolean> {
     if (!mayBeApiKey(sid, secret)) return false;
-    return (await this.cache.check(`${sid}:${secret}`, () => this.ask(sid, secret))) !== undefined;
+    const deadline = deadlines.orFallback(requestDeadline, this.options.fallbackDeadlineMs);
+    const credential = `${sid}:${secret}`;
+    const verdict = await this.cache.check(
+      credential,
+      () => this.ask(sid, secret, deadline),
+      false,
+      credentialCache.hashCredential(credential),
+      credentialCache.waitBudget(deadline),
+    );
+    return verdict !== undefined;
   }
 
-  private async ask(sid: string, secret: string): Promise<import('./credential-cache').Verdict<{ sid: string }>> {
-    const response = await this.transport.request({
-      method: 'GET',
-      uri: `${this.options.baseUrl}/2010-04-01/Accounts/${this.options.accountSid}/Queues.json`,
-      params: { PageSize: 1 },
-      username: sid,
-      password: secret,
-      headers: { Accept: 'application/json' },
-    });
+  private async ask(sid: string, secret: string, deadline: Deadline): Promise<import('./credential-cache').Verdict<{ sid: string }>> {
+    const response = await this.transport.request(
+      {
+        method: 'GET',
+        uri: `${this.options.baseUrl}/2010-04-01/Accounts/${this.options.accountSid}/Queues.json`,
+        params: { PageSize: 1 },
+        username: sid,
+        password: secret,
+        headers: { Accept: 'application/json' },
+      },
+      deadline,
+    );
     if (response.statusCode >= 200 && response.statusCode < 300) return { valid: true, who: { sid }, until: this.now() + this.options.maxTtlMs };
     if (response.statusCode === 401 || response.statusCode === 403 || response.statusCode === 404) return { valid: false };
     throw new errors.UpstreamError(`the Twilio REST API answered HTTP ${response.statusCode} while checking an API key`);

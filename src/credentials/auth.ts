@@ -10,6 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
 import type { Headers, Method } from '../edge/http';
+import type { Deadline } from '../twilio/deadline';
 
 import * as errors from '../edge/errors';
 import * as flexTokens from './flex-token';
@@ -150,8 +151,8 @@ interface CredentialCheck {
   enabled: (switches: Config['auth']) => boolean;
   /** Does the request carry this credential? (No network.) */
   presented: (req: AuthRequest) => boolean;
-  /** The caller the credential proves, or undefined when it proves nothing. */
-  check: (req: AuthRequest, config: Config) => Promise<Caller | undefined>;
+  /** The caller the credential proves, or undefined when it proves nothing; a call to Twilio is bounded by `deadline`. */
+  check: (req: AuthRequest, config: Config, deadline: Deadline | undefined) => Promise<Caller | undefined>;
 }
 
 /**
@@ -165,10 +166,11 @@ const CREDENTIALS: readonly CredentialCheck[] = [
     // checked with Twilio for being still valid.
     enabled: (on) => on.apiKeys,
     presented: presentsBasic,
-    check: async (req, config) => {
+    check: async (req, config, deadline) => {
       const basic = parseBasic(req.headers.authorization);
       if (basic === undefined || !config.apiKeyCallers.includes(basic.user)) return undefined;
-      return (await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password)) ? { kind: 'api-key', sid: basic.user } : undefined;
+      const valid = await apiKeys.apiKeyValidator(config).validate(basic.user, basic.password, deadline);
+      return valid ? { kind: 'api-key', sid: basic.user } : undefined;
     },
   },
   {
@@ -184,8 +186,8 @@ const CREDENTIALS: readonly CredentialCheck[] = [
   {
     enabled: (on) => on.flexToken,
     presented: (req) => flexToken(req.headers, req.params) !== undefined,
-    check: async (req, config) => {
-      const who = await flexTokens.flexTokenValidator(config).validate(flexToken(req.headers, req.params)!);
+    check: async (req, config, deadline) => {
+      const who = await flexTokens.flexTokenValidator(config).validate(flexToken(req.headers, req.params)!, deadline);
       return who === undefined ? undefined : { kind: 'flex-token', ...who };
     },
   },
@@ -199,12 +201,12 @@ export function presentsCredentials(req: AuthRequest, config: Config): boolean {
 /**
  * Authenticate the request, or throw: `UnauthorizedError` when no credential is valid, and the
  * IAM failure (502/504) when a Flex token could not be checked and nothing else vouched for
- * the caller.
+ * the caller. Calls to Twilio are bounded by the request's `deadline` (without one, each check's fallback).
  */
-export async function authenticate(req: AuthRequest, config: Config): Promise<Caller> {
+export async function authenticate(req: AuthRequest, config: Config, deadline?: Deadline): Promise<Caller> {
   for (const credential of CREDENTIALS) {
     if (!credential.enabled(config.auth) || !credential.presented(req)) continue;
-    const caller = await credential.check(req, config);
+    const caller = await credential.check(req, config, deadline);
     if (caller !== undefined) return caller;
   }
   throw new errors.UnauthorizedError();

@@ -42,11 +42,11 @@ export interface CheckOptions {
 }
 
 /**
- * How long a check may still wait for a slot: the current request's deadline (twilio/deadline)
- * less a second kept for the call itself.
+ * How long a check may still wait for a slot: the request's deadline (twilio/deadline) less a
+ * second kept for the call itself.
  */
-export function waitBudget(fallbackMs: number): () => number {
-  return () => deadlines.currentDeadline(fallbackMs).remaining() - 1000;
+export function waitBudget(deadline: deadlines.Deadline): () => number {
+  return () => deadline.remaining() - 1000;
 }
 
 /** The settings every credential check takes from the configuration (one timeout, one cache policy). */
@@ -103,7 +103,7 @@ export interface CredentialCacheOptions {
   maxWaitMs?: number;
   /** Are there priority callers to keep slots for? (Until there are, every slot is for anyone.) */
   reserving?: () => boolean;
-  /** How long the current request may still wait (its deadline), in ms. */
+  /** How long a request may still wait, in ms, when `check` is given no budget of its own. */
   remainingMs?: () => number;
   /** What the 429 says, e.g. "too many Flex token validations are under way". */
   busyMessage: string;
@@ -142,13 +142,13 @@ export class CredentialCache<T> {
   }
 
   /** Resolve once a slot is ours (the caller must call `release`), or throw 429. */
-  private async acquire(priority: boolean): Promise<void> {
+  private async acquire(priority: boolean, remainingMs: (() => number) | undefined): Promise<void> {
     if (this.canStart(priority) && (priority ? !this.queue.some((w) => w.priority) : this.queue.length === 0)) {
       this.active += 1;
       return;
     }
     const maxQueued = this.options.maxQueued ?? 0;
-    const waitMs = Math.min(this.options.maxWaitMs ?? 0, this.options.remainingMs?.() ?? Infinity);
+    const waitMs = Math.min(this.options.maxWaitMs ?? 0, remainingMs?.() ?? Infinity);
     if (waitMs <= 0 || maxQueued <= 0) throw this.busy();
     if (this.queue.length >= maxQueued) {
       // A full queue: a priority caller takes the place of the newest waiting non-priority one.
@@ -196,7 +196,8 @@ export class CredentialCache<T> {
    * The cached answer for `credential`, or the one `ask` gives (cached: a valid one until its
    * `until`, an invalid one for INVALID_TTL_MS). `undefined` means not valid. `ask` throws when
    * Twilio could not be asked; that is passed on and not cached. `priority` (see above) only
-   * decides who gets a slot first.
+   * decides who gets a slot first. `remainingMs` is how long this request may still wait for a
+   * slot (its deadline's waitBudget); without it, the cache's own `remainingMs`.
    */
   /** The valid answer cached under `key` (a credential's hashCredential), if there is one: no call, no queue. */
   validFor(key: string): T | undefined {
@@ -204,14 +205,20 @@ export class CredentialCache<T> {
     return hit?.verdict.valid ? hit.verdict.who : undefined;
   }
 
-  async check(credential: string, ask: () => Promise<Verdict<T>>, priority = false, key = hashCredential(credential)): Promise<T | undefined> {
+  async check(
+    credential: string,
+    ask: () => Promise<Verdict<T>>,
+    priority = false,
+    key = hashCredential(credential),
+    remainingMs = this.options.remainingMs,
+  ): Promise<T | undefined> {
     const now = this.options.now();
     const hit = this.valid.get(key, now) ?? this.invalid.get(key, now);
     if (hit !== undefined) return hit.verdict.valid ? hit.verdict.who : undefined;
 
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
-      pending = this.acquire(priority)
+      pending = this.acquire(priority, remainingMs)
         .then(() => ask().finally(() => this.release()))
         .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);

@@ -23,10 +23,12 @@
  */
 import type { Config } from '../config';
 import type { CheckOptions } from './credential-cache';
+import type { Deadline } from '../twilio/deadline';
 
 import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import * as transports from '../twilio/transport';
+import * as deadlines from '../twilio/deadline';
 import * as configs from '../config';
 import * as credentialCache from './credential-cache';
 
@@ -124,7 +126,6 @@ export class FlexTokenValidator {
       maxConcurrent: options.maxConcurrent,
       maxQueued: options.maxQueued,
       maxWaitMs: options.maxWaitMs,
-      remainingMs: credentialCache.waitBudget(options.fallbackDeadlineMs),
       reserving: () => this.familiar.size > 0,
       busyMessage: 'too many Flex token validations are under way',
       now: this.now,
@@ -143,7 +144,7 @@ export class FlexTokenValidator {
    * Throws an `HttpError` when IAM could not be asked (502/504: a token we could not check is
    * not a bad one), or when too many validations are under way already (429).
    */
-  async validate(token: string): Promise<FlexIdentity | undefined> {
+  async validate(token: string, requestDeadline?: Deadline): Promise<FlexIdentity | undefined> {
     // A token IAM said is valid, still within its cached lifetime, is answered first: decoding
     // its header again (about 15 µs a request, measured with a CPU profile) would only ever
     // confirm what IAM already did. Everything else is shaped before IAM is asked.
@@ -152,7 +153,8 @@ export class FlexTokenValidator {
     if (cached !== undefined) return cached;
     if (!mayBeFlexToken(token, this.now())) return undefined;
     const header = token.slice(0, token.indexOf('.'));
-    const who = await this.cache.check(token, () => this.askIam(token), this.isFamiliar(header), key);
+    const deadline = deadlines.orFallback(requestDeadline, this.options.fallbackDeadlineMs);
+    const who = await this.cache.check(token, () => this.askIam(token, deadline), this.isFamiliar(header), key, credentialCache.waitBudget(deadline));
     if (who !== undefined) this.remember(header);
     return who;
   }
@@ -183,15 +185,18 @@ export class FlexTokenValidator {
     return who.expiresAt === undefined ? capped : Math.min(capped, who.expiresAt - EXPIRY_MARGIN_MS);
   }
 
-  private async askIam(token: string): Promise<Verdict> {
-    const response = await this.transport.request({
-      method: 'POST',
-      uri: `${this.options.baseUrl}/v1/Accounts/${this.options.accountSid}/Tokens/validate`,
-      username: this.options.username,
-      password: this.options.password,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Cache-Control': 'no-cache' },
-      body: JSON.stringify({ token }),
-    });
+  private async askIam(token: string, deadline: Deadline): Promise<Verdict> {
+    const response = await this.transport.request(
+      {
+        method: 'POST',
+        uri: `${this.options.baseUrl}/v1/Accounts/${this.options.accountSid}/Tokens/validate`,
+        username: this.options.username,
+        password: this.options.password,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Cache-Control': 'no-cache' },
+        body: JSON.stringify({ token }),
+      },
+      deadline,
+    );
     if (response.statusCode === 401 || response.statusCode === 403) {
       throw new errors.MisconfiguredError('Twilio IAM refused the credentials this function is configured with');
     }

@@ -1,9 +1,15 @@
 /**
- * One deadline per request. The handler starts it; every Twilio and IAM call made while the
- * request runs reads it (through AsyncLocalStorage, so the shared Twilio client needs no
- * per-request state) to bound its own timeout and to decide whether a retry still fits.
+ * One deadline per request. The endpoint starts it and hands it on explicitly: to the credential
+ * checks (IAM, API keys) and, through a per-request view of the shared Twilio client
+ * (twilio/client `requestClient`), to every call the `twilio` helper makes. Each call bounds its
+ * own timeout by it and decides by it whether a retry still fits.
+ *
+ * It is passed by hand, not through AsyncLocalStorage: on Node 20 and 22 one AsyncLocalStorage
+ * in the process installs promise hooks that tax every promise and every `process.nextTick` of
+ * every request (ours, the helper's, the Runtime's and Express's). Measured with the CPU profile
+ * of close-channel at concurrency 50 (docs/performance.md), that tax was the largest single part
+ * of our extra CPU per request.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 
 export class Deadline {
   readonly at: number;
@@ -21,14 +27,7 @@ export class Deadline {
   }
 }
 
-const storage = new AsyncLocalStorage<Deadline>();
-
-/** Run `fn` with `deadline` as the current request's deadline. */
-export function withDeadline<T>(deadline: Deadline, fn: () => Promise<T>): Promise<T> {
-  return storage.run(deadline, fn);
-}
-
-/** The current request's deadline; outside a request, a fresh one of `fallbackMs`. */
-export function currentDeadline(fallbackMs: number): Deadline {
-  return storage.getStore() ?? new Deadline(fallbackMs);
+/** The request's deadline; outside a request (none given), a fresh one of `fallbackMs`. */
+export function orFallback(deadline: Deadline | undefined, fallbackMs: number): Deadline {
+  return deadline ?? new Deadline(fallbackMs);
 }

@@ -1,7 +1,8 @@
 /**
  * The HTTP transport under every call we make to Twilio (the REST API through the `twilio`
  * helper, and IAM token validation). Built on Node's `http` and `https` modules, it:
- * - bounds each call by its own timeout and by the request's deadline (`lib/deadline`);
+ * - bounds each call by its own timeout and by the request's deadline (twilio/deadline), given
+ *   to `request` or bound once per request with `forDeadline`;
  * - retries what is safe to retry (`lib/retry`), honouring `Retry-After`;
  * - sends Twilio's hosts to a configured base URL instead, for the sandbox and tests;
  * - throws only our own `HttpError`s, which carry no request headers (no credentials).
@@ -158,7 +159,16 @@ export class Transport {
     return new URL(`${base.origin}${base.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`);
   }
 
-  async request(req: TransportRequest): Promise<TransportResponse> {
+  /**
+   * This transport with `deadline` bound: what a request's view of the Twilio client hands the
+   * helper as its `httpClient` (the helper calls `request(options)` with no deadline of its own).
+   */
+  forDeadline(deadline: deadlines.Deadline): { request: (req: TransportRequest) => Promise<TransportResponse> } {
+    return { request: (req) => this.request(req, deadline) };
+  }
+
+  /** One call, bounded by `deadline` (the request's; without one, a fresh deadline of `fallbackDeadlineMs`). */
+  async request(req: TransportRequest, requestDeadline?: deadlines.Deadline): Promise<TransportResponse> {
     const method = req.method.toUpperCase();
     const url = this.target(req.uri);
     if (req.params) {
@@ -178,7 +188,7 @@ export class Transport {
       headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
     }
 
-    const deadline = deadlines.currentDeadline(this.options.fallbackDeadlineMs);
+    const deadline = deadlines.orFallback(requestDeadline, this.options.fallbackDeadlineMs);
     const init = { method, headers, body };
     // A read-only call may be repeated after an ambiguous failure, exactly like a GET.
     const retryAs = this.options.readOnly ? 'GET' : method;

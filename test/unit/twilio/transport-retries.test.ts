@@ -4,7 +4,7 @@
  * that the request's deadline bounds it all.
  */
 import { Transport } from '../../../src/twilio/transport';
-import { Deadline, withDeadline } from '../../../src/twilio/deadline';
+import { Deadline } from '../../../src/twilio/deadline';
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError } from '../../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../../support/fake';
 import * as f from '../../support/fixtures';
@@ -21,9 +21,10 @@ afterEach(async () => {
 const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl, readOnly = false) =>
   new Transport({ service: 'the Twilio REST API', readOnly, callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
 const channelUri = () => `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`;
-const get = (t: Transport) => t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
-const post = (t: Transport) =>
-  t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } });
+const get = (t: Transport, deadline?: Deadline) =>
+  t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN }, deadline);
+const post = (t: Transport, deadline?: Deadline) =>
+  t.request({ method: 'post', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN, data: { Status: 'closed' } }, deadline);
 
 it('sends to the configured base URL with Basic auth and a form body', async () => {
   const r = await post(transport());
@@ -79,7 +80,7 @@ it('a read-only POST (IAM validation) is retried like a read and reported as one
   expect(s.fake.apiRequests()).toHaveLength(3);
   s.fake.clearRequests();
   s.fake.inject({ kind: 'delay', ms: 2000 }, () => true, 10);
-  const err = await withDeadline(new Deadline(700), () => post(transport(200, s.baseUrl, true))).catch((e: unknown) => e);
+  const err = await post(transport(200, s.baseUrl, true), new Deadline(700)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamTimeoutError);
   expect((err as Error).message).toBe('the Twilio REST API did not answer in time');
 });
@@ -114,7 +115,7 @@ it('the log names each way of failing for good: a status, a timeout, an answer t
 it('a read that times out is retried while the deadline allows, then upstream_timeout in time', async () => {
   s.fake.inject({ kind: 'delay', ms: 5000 }, () => true, 10);
   const started = Date.now();
-  const err = await withDeadline(new Deadline(1000), () => get(transport(300))).catch((e: unknown) => e);
+  const err = await get(transport(300), new Deadline(1000)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UpstreamTimeoutError);
   expect(Date.now() - started).toBeLessThan(1500);
   expect(s.fake.apiRequests().length).toBeGreaterThan(1);

@@ -4,7 +4,7 @@
  * that the request's deadline bounds it all.
  */
 import { Transport } from '../../../src/twilio/transport';
-import { Deadline, withDeadline } from '../../../src/twilio/deadline';
+import { Deadline } from '../../../src/twilio/deadline';
 import { UpstreamError, UpstreamTimeoutError } from '../../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../../support/fake';
 import * as f from '../../support/fixtures';
@@ -21,7 +21,8 @@ afterEach(async () => {
 const transport = (callTimeoutMs = 2000, baseUrl = s.baseUrl, readOnly = false) =>
   new Transport({ service: 'the Twilio REST API', readOnly, callTimeoutMs, fallbackDeadlineMs: 3000, baseUrl, sleep: async () => undefined });
 const channelUri = () => `https://flex-api.twilio.com/v1/Interactions/${s.interactionSid}/Channels/${s.channelSid}`;
-const get = (t: Transport) => t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN });
+const get = (t: Transport, deadline?: Deadline) =>
+  t.request({ method: 'get', uri: channelUri(), username: f.ACCOUNT_SID, password: f.AUTH_TOKEN }, deadline);
 
 describe('the wire', () => {
   it('hands the helper each response header once, repeated ones joined as fetch does', async () => {
@@ -142,7 +143,7 @@ describe('what goes on the wire, exactly', () => {
   });
 
   it('no time left before the first try: a timeout after 0 attempts, nothing sent', async () => {
-    const err = await withDeadline(new Deadline(0), () => get(transport())).catch((e: unknown) => e);
+    const err = await get(transport(), new Deadline(0)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamTimeoutError);
     expect(s.fake.apiRequests()).toHaveLength(0);
     const line = captured.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'a call to Twilio failed');
