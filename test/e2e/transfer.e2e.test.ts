@@ -48,13 +48,16 @@ function conversation() {
   const channelSid = channelSids[0]!;
   const agent = (worker: string) => s.fake.participants.get(channelSid)!.find((p) => p.workerSid === worker);
   s.fake.addAgentTask(channelSid, agent(f.AGENT_WORKER)!, { customerName: 'Ada', channelType: 'web' });
-  const check = (step: string) => assertCustomerNotAlone(s.fake, channelSid, step);
+  /** Set by a test once it asks for the conversation to be closed. */
+  const closing = { asked: false };
+  const check = (step: string) => assertCustomerNotAlone(s.fake, channelSid, step, closing);
   check('the conversation starts');
   return {
     interactionSid,
     channelSid,
     agent,
     check,
+    closing,
     agentTask: () => JSON.parse(s.fake.taskRouter.tasks.get(agent(f.AGENT_WORKER)!.taskSid!)!.attributes),
   };
 }
@@ -203,6 +206,30 @@ it('warm: both agents stay; the transferring agent leaves later with /update-par
   const left = await post('/update-participant', { interactionSid: c.interactionSid, channelSid: c.channelSid, status: 'wrapup' });
   expect(left.body.agentsRemaining).toBe(1);
   c.check('the transferring agent left');
+});
+
+it('warm: both agents leaving at the same moment: at least one is told nobody remains, and closes the conversation', async () => {
+  const c = conversation();
+  const t = await transfer(c, { queueSid: QUEUE }, 'warm');
+  await deliver(c, s.fake.router.accept(s.fake.router.reserve(t.task.sid, NEW_AGENT).reservation.sid));
+  // Both read the participants before either updates: each sees the other still there.
+  s.fake.inject({ kind: 'together', count: 2 }, (q) => q.method === 'GET' && q.path.endsWith('/Participants'), 2);
+  const ids = { interactionSid: c.interactionSid, channelSid: c.channelSid, status: 'wrapup' };
+  const left = await Promise.all([post('/update-participant', ids), post('/update-participant', ids, f.OUTSIDER_TOKEN)]);
+  expect(left.map((r) => r.status)).toEqual([200, 200]);
+  expect(c.agent(f.AGENT_WORKER)!.status).toBe('wrapup');
+  expect(c.agent(NEW_AGENT)!.status).toBe('wrapup');
+  const told = left.findIndex((r) => r.body.agentsRemaining === 0);
+  expect(told).toBeGreaterThanOrEqual(0);
+  // What the client's caller does on 0 (README: offer park or close); here, close.
+  c.closing.asked = true;
+  const closed = await post(
+    '/close-channel',
+    { interactionSid: c.interactionSid, channelSid: c.channelSid },
+    [f.AGENT_TOKEN, f.OUTSIDER_TOKEN][told],
+  );
+  expect(closed.status).toBe(200);
+  c.check('the agent told nobody remains closed the conversation');
 });
 
 it('bad input through the gateway: 400 naming the field, nothing sent to Twilio', async () => {
