@@ -196,6 +196,36 @@ describe('the races users reported', () => {
   });
 });
 
+describe('events out of order: what the task is now decides, not what the event says', () => {
+  it('a reservation.accepted delivered after the task timed out changes nothing; the transferring agent keeps the conversation', async () => {
+    const c = conversation();
+    const t = await transfer(c, { queueSid: QUEUE });
+    const { events: offered } = s.fake.router.reserve(t.task.sid, NEW_AGENT);
+    // The acceptance TaskRouter took back (its event sent earlier, delivered late).
+    const lateAccepted = { ...offered[0]!, EventType: 'reservation.accepted', ReservationStatus: 'accepted', TimestampMs: String(Date.now() - 2000) };
+    const [timedOut] = await deliver(c, s.fake.router.end(t.task.sid, 'workflow.timeout'));
+    expect(timedOut).toMatchObject({ action: 'failed' });
+    const [late] = await deliver(c, [lateAccepted]);
+    expect(late).toMatchObject({ action: 'ignored', transfer: { reason: expect.stringContaining('canceled in TaskRouter now') } });
+    expect(s.fake.participantUpdates()).toHaveLength(0);
+    expect(c.agent(f.AGENT_WORKER)!.status).toBeUndefined();
+    expect(transferState(t.task.sid)).toBe('pending');
+  });
+
+  it('a failure event delivered after the acceptance records nothing on the transferring agent', async () => {
+    const c = conversation();
+    const t = await transfer(c, { workerSid: NEW_AGENT });
+    const { reservation, events: offered } = s.fake.router.reserve(t.task.sid);
+    const lateTimeout = { ...offered[0]!, EventType: 'reservation.timeout', ReservationStatus: 'timeout', TimestampMs: String(Date.now() - 2000) };
+    const [accepted] = await deliver(c, s.fake.router.accept(reservation.sid));
+    expect(accepted).toMatchObject({ action: 'finished', transfer: { participantStatus: 'wrapup' } });
+    const [late] = await deliver(c, [lateTimeout, { ...lateTimeout, EventType: 'task.canceled' }]);
+    expect(late).toMatchObject({ action: 'ignored', transfer: { reason: expect.stringContaining('already completed') } });
+    expect(c.agentTask().transferFailed).toBeUndefined();
+    expect(s.fake.participantUpdates()).toHaveLength(1);
+  });
+});
+
 it('warm: both agents stay; the transferring agent leaves later with /update-participant', async () => {
   const c = conversation();
   const t = await transfer(c, { queueSid: QUEUE }, 'warm');
