@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { expectDeclared } from '../support/openapi-responses';
 import { startFunctions, type Running } from '../support/processes';
-import { assertCustomerNotAlone } from '../support/transfer';
+import { NEW_AGENT, QUEUE, transferSteps } from '../support/transfer-steps';
 import * as f from '../support/fixtures';
 
 jest.setTimeout(90_000);
@@ -29,62 +29,8 @@ afterAll(async () => {
 });
 beforeEach(() => s.fake.clearRequests());
 
-const QUEUE = `WQ${'9'.repeat(32)}`;
-const NEW_AGENT = f.OUTSIDER_WORKER;
-const hook = (r: Running = server) => `${r.url}/webhooks/taskrouter`;
-
-async function post(path: string, params: Record<string, string>, token = f.AGENT_TOKEN) {
-  const r = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...params, Token: token }).toString(),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
-
-/** A conversation with the demo agent on it, and the agent's task in TaskRouter. */
-function conversation() {
-  const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
-  const channelSid = channelSids[0]!;
-  const agent = (worker: string) => s.fake.participants.get(channelSid)!.find((p) => p.workerSid === worker);
-  s.fake.addAgentTask(channelSid, agent(f.AGENT_WORKER)!, { customerName: 'Ada', channelType: 'web' });
-  /** Set by a test once it asks for the conversation to be closed. */
-  const closing = { asked: false };
-  const check = (step: string) => assertCustomerNotAlone(s.fake, channelSid, step, closing);
-  check('the conversation starts');
-  return {
-    interactionSid,
-    channelSid,
-    agent,
-    check,
-    closing,
-    agentTask: () => JSON.parse(s.fake.taskRouter.tasks.get(agent(f.AGENT_WORKER)!.taskSid!)!.attributes),
-  };
-}
-
-async function transfer(c: ReturnType<typeof conversation>, target: Record<string, string>, mode = 'cold') {
-  const r = await post('/transfer-channel', { interactionSid: c.interactionSid, channelSid: c.channelSid, ...target, mode });
-  expect(r.status).toBe(200);
-  expectDeclared('/transfer-channel', 'post', 200, r.body);
-  c.check('the transfer is started');
-  expect(s.fake.participantUpdates()).toHaveLength(0);
-  return r.body as { transferId: string; task: { sid: string } };
-}
-
-/** Deliver events one after the other, checking the invariant after each. */
-async function deliver(c: ReturnType<typeof conversation>, events: Array<Record<string, string>>, to: Running = server) {
-  const answers = [];
-  for (const event of events) {
-    const r = await s.fake.deliverEvent(hook(to), event);
-    expect(r.status).toBe(200);
-    expectDeclared('/webhooks/taskrouter', 'post', 200, r.body);
-    c.check(`${event.EventType} is delivered`);
-    answers.push(r.body);
-  }
-  return answers;
-}
-
-const transferState = (taskSid: string) => JSON.parse(s.fake.taskRouter.tasks.get(taskSid)!.attributes).transfer.state;
+const { hook: hookOf, post, conversation, transfer, deliver, transferState } = transferSteps(() => ({ fake: s.fake, url: server.url }));
+const hook = (r: Running = server) => hookOf(r.url);
 
 describe('cold: the transferring agent leaves only after acceptance', () => {
   it.each([
@@ -196,36 +142,6 @@ describe('the races users reported', () => {
   });
 });
 
-describe('events out of order: what the task is now decides, not what the event says', () => {
-  it('a reservation.accepted delivered after the task timed out changes nothing; the transferring agent keeps the conversation', async () => {
-    const c = conversation();
-    const t = await transfer(c, { queueSid: QUEUE });
-    const { events: offered } = s.fake.router.reserve(t.task.sid, NEW_AGENT);
-    // The acceptance TaskRouter took back (its event sent earlier, delivered late).
-    const lateAccepted = { ...offered[0]!, EventType: 'reservation.accepted', ReservationStatus: 'accepted', TimestampMs: String(Date.now() - 2000) };
-    const [timedOut] = await deliver(c, s.fake.router.end(t.task.sid, 'workflow.timeout'));
-    expect(timedOut).toMatchObject({ action: 'failed' });
-    const [late] = await deliver(c, [lateAccepted]);
-    expect(late).toMatchObject({ action: 'ignored', transfer: { reason: expect.stringContaining('canceled in TaskRouter now') } });
-    expect(s.fake.participantUpdates()).toHaveLength(0);
-    expect(c.agent(f.AGENT_WORKER)!.status).toBeUndefined();
-    expect(transferState(t.task.sid)).toBe('pending');
-  });
-
-  it('a failure event delivered after the acceptance records nothing on the transferring agent', async () => {
-    const c = conversation();
-    const t = await transfer(c, { workerSid: NEW_AGENT });
-    const { reservation, events: offered } = s.fake.router.reserve(t.task.sid);
-    const lateTimeout = { ...offered[0]!, EventType: 'reservation.timeout', ReservationStatus: 'timeout', TimestampMs: String(Date.now() - 2000) };
-    const [accepted] = await deliver(c, s.fake.router.accept(reservation.sid));
-    expect(accepted).toMatchObject({ action: 'finished', transfer: { participantStatus: 'wrapup' } });
-    const [late] = await deliver(c, [lateTimeout, { ...lateTimeout, EventType: 'task.canceled' }]);
-    expect(late).toMatchObject({ action: 'ignored', transfer: { reason: expect.stringContaining('already completed') } });
-    expect(c.agentTask().transferFailed).toBeUndefined();
-    expect(s.fake.participantUpdates()).toHaveLength(1);
-  });
-});
-
 it('warm: both agents stay; the transferring agent leaves later with /update-participant', async () => {
   const c = conversation();
   const t = await transfer(c, { queueSid: QUEUE }, 'warm');
@@ -236,30 +152,6 @@ it('warm: both agents stay; the transferring agent leaves later with /update-par
   const left = await post('/update-participant', { interactionSid: c.interactionSid, channelSid: c.channelSid, status: 'wrapup' });
   expect(left.body.agentsRemaining).toBe(1);
   c.check('the transferring agent left');
-});
-
-it('warm: both agents leaving at the same moment: at least one is told nobody remains, and closes the conversation', async () => {
-  const c = conversation();
-  const t = await transfer(c, { queueSid: QUEUE }, 'warm');
-  await deliver(c, s.fake.router.accept(s.fake.router.reserve(t.task.sid, NEW_AGENT).reservation.sid));
-  // Both read the participants before either updates: each sees the other still there.
-  s.fake.inject({ kind: 'together', count: 2 }, (q) => q.method === 'GET' && q.path.endsWith('/Participants'), 2);
-  const ids = { interactionSid: c.interactionSid, channelSid: c.channelSid, status: 'wrapup' };
-  const left = await Promise.all([post('/update-participant', ids), post('/update-participant', ids, f.OUTSIDER_TOKEN)]);
-  expect(left.map((r) => r.status)).toEqual([200, 200]);
-  expect(c.agent(f.AGENT_WORKER)!.status).toBe('wrapup');
-  expect(c.agent(NEW_AGENT)!.status).toBe('wrapup');
-  const told = left.findIndex((r) => r.body.agentsRemaining === 0);
-  expect(told).toBeGreaterThanOrEqual(0);
-  // What the client's caller does on 0 (README: offer park or close); here, close.
-  c.closing.asked = true;
-  const closed = await post(
-    '/close-channel',
-    { interactionSid: c.interactionSid, channelSid: c.channelSid },
-    [f.AGENT_TOKEN, f.OUTSIDER_TOKEN][told],
-  );
-  expect(closed.status).toBe(200);
-  c.check('the agent told nobody remains closed the conversation');
 });
 
 it('bad input through the gateway: 400 naming the field, nothing sent to Twilio', async () => {

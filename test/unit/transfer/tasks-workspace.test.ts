@@ -71,6 +71,16 @@ describe('fetchTask', () => {
   });
 });
 
+it.each([
+  ['fetchTask', () => tasks.fetchTask(client, DEFAULT_WORKSPACE, TASK), 'the task'],
+  ['updateAttributes', () => tasks.updateAttributes(client, DEFAULT_WORKSPACE, { sid: TASK, etag: '"7"' }, {}), 'the task'],
+  ['workspaceSid', () => workspaces.workspaceSid(client, loadConfig(settings(s.baseUrl) as never)), 'the TaskRouter workspaces'],
+])('%s: a refusal Twilio gives no message for names what was refused', async (_name, call, what) => {
+  addTask('{}');
+  s.fake.inject({ kind: 'answer', status: 400, body: { status: 400 } });
+  await expect(call()).rejects.toThrow(`Twilio refused the change to ${what}`);
+});
+
 describe('updateAttributes', () => {
   it('sends the attributes with If-Match and answers the new ETag', async () => {
     addTask('{}');
@@ -116,7 +126,7 @@ describe('workspaceSid', () => {
     ]);
     expect(await workspaces.workspaceSid(client, c)).toBe(DEFAULT_WORKSPACE);
     expect(taskRequests()).toHaveLength(1);
-    expect(taskRequests()[0]!.path).toBe('/v1/Workspaces');
+    expect(taskRequests()[0]).toMatchObject({ path: '/v1/Workspaces', query: { PageSize: '2' } });
   });
 
   it('another account: looked up again', async () => {
