@@ -1,13 +1,17 @@
 /**
  * The sandbox's demo page, served by npm start under /demo/ beside the functions (never
  * deployed: it is not in functions/ or assets/). A developer picks a demo interaction, sees its
- * channels and closes one as the demo agent or supervisor, through the real client.
+ * channels and closes one as the demo agent or supervisor, through the real client, or
+ * transfers one to the second demo agent, who accepts or declines (sandbox/demo-transfer.ts,
+ * given the fake of Twilio).
  */
+import type { FakeTwilio } from './fake-twilio';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/root';
 import { DEMO } from './demo';
+import { offer } from './demo-transfer';
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/demo/': { file: join(ROOT, 'sandbox', 'demo-page', 'index.html'), type: 'text/html; charset=utf-8' },
@@ -17,7 +21,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 
 export const DEMO_PATH = '/demo/';
 
-export function demoPage(): { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void } {
+export function demoPage(fake?: FakeTwilio): { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void } {
   return {
     prefix: '/demo',
     handle: (req, res) => {
@@ -28,7 +32,18 @@ export function demoPage(): { prefix: string; handle: (req: IncomingMessage, res
       }
       if (path === '/demo/config.json') {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify({ interactions: DEMO.interactions, tokens: { agent: DEMO.agentToken, supervisor: DEMO.supervisorToken } }));
+        res.end(
+          JSON.stringify({
+            interactions: DEMO.interactions,
+            tokens: { agent: DEMO.agentToken, supervisor: DEMO.supervisorToken, agent2: DEMO.secondAgentToken },
+            secondAgentWorkerSid: DEMO.secondAgentWorkerSid,
+            transfers: fake !== undefined,
+          }),
+        );
+        return;
+      }
+      if (path === '/demo/sandbox/offer' && fake !== undefined) {
+        void offer(fake, req, res);
         return;
       }
       const entry = FILES[path];

@@ -11,6 +11,8 @@
  * (scripts/bench/):
  * - warm: autocannon drives each side at concurrency 1 and 50, in alternating rounds;
  * - participants: list-participants and update-participant against baselines making the same calls;
+ * - transfer: /transfer-channel against a baseline making the same calls, and the Twilio calls per
+ *   transfer and per finishing TaskRouter event, counted from the fake's request log;
  * - profile: where a warm request's CPU goes at concurrency 50, ours against the baseline;
  * - iam: IAM calls per 1,000 requests with one token, and under a flood of unknown tokens;
  * - lockout: fresh agent tokens under a flood of junk at concurrency 50, IAM slow (scripts/bench/lockout.ts);
@@ -31,13 +33,14 @@ import { faults } from './bench/faults';
 import { iamCosts } from './bench/iam';
 import { lockoutBench } from './bench/lockout';
 import { participantsTable } from './bench/participants';
+import { transferTable } from './bench/transfer';
 import { profile } from './bench/profile';
 import { finish, say, verdict } from './bench/report';
 import { pinCores, startServer, USUAL_PRELOAD } from './bench/servers';
 import { intro, warmTable } from './bench/warm';
 import { ROOT } from './root';
 
-const PARTS = ['warm', 'participants', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
+const PARTS = ['warm', 'participants', 'transfer', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((p) => p.length > 0);
 for (const part of only)
   if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: no part "${part}" (parts: ${PARTS.join(', ')})`);
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   intro(pinCores(server.child.pid!, usualServer.child.pid!));
   if (runs('warm')) await warmTable(b, server.url, usualServer.url);
   if (runs('participants')) await participantsTable(b, server.url);
+  if (runs('transfer')) await transferTable(b, server.url);
   if (runs('profile')) await profile(b);
   if (runs('iam')) await iamCosts(b, server.url);
   if (runs('lockout')) await lockoutBench({ fake: b.fake, url: server.url, say, verdict });

@@ -92,11 +92,13 @@ function printAccountBanner(url: string, env: Record<string, string>, envPath: s
  * What the runtime gets: the sandbox (no account key in .env: the demo account, Twilio a fake
  * on loopback) or the user's account, as checked by checkStartSettings.
  */
-async function runtimeSettings(options: StartOptions): Promise<{ settings: Record<string, string>; stopFake?: () => Promise<void> }> {
+async function runtimeSettings(
+  options: StartOptions,
+): Promise<{ settings: Record<string, string>; fake?: ReturnType<typeof demoTwilio>; stopFake?: () => Promise<void> }> {
   if (!options.sandbox) return { settings: options.env };
   const fake = demoTwilio();
   const fakeUrl = await fake.start(Number(process.env.SANDBOX_TWILIO_PORT ?? 0));
-  return { settings: sandboxSettings(options.env, options.port, DEMO, fakeUrl), stopFake: () => fake.stop() };
+  return { settings: sandboxSettings(options.env, options.port, DEMO, fakeUrl), fake, stopFake: () => fake.stop() };
 }
 
 async function main(): Promise<void> {
@@ -112,11 +114,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const { port, url } = options;
-  const { settings, stopFake } = await runtimeSettings(options);
+  const { settings, fake, stopFake } = await runtimeSettings(options);
 
   let platform: LocalPlatform;
   try {
-    platform = await startLocalPlatform({ settings, port, cold, extra: options.sandbox ? demoPage() : undefined });
+    platform = await startLocalPlatform({ settings, port, cold, extra: options.sandbox ? demoPage(fake) : undefined });
   } catch (err) {
     const problem = listenProblem(err, port);
     if (problem !== undefined) {

@@ -1,6 +1,8 @@
 // The sandbox demo: pick a demo interaction, see its channels, close one as the demo agent or
 // supervisor, or see a channel's participants and let the demo agent leave it (wrap up or
-// complete) while the conversation stays open. Every call goes through the real client
+// complete) while the conversation stays open, or transfer it (cold) to demo agent 2, who
+// accepts or declines through the sandbox-only /demo/sandbox/offer (the fake of Twilio then
+// posts TaskRouter's events to /webhooks/taskrouter). Every call goes through the real client
 // (./client.mjs, the build of client/). Values from the API are set as text, never as HTML.
 import { FlexInteractionChannelsClient } from './client.mjs';
 
@@ -13,6 +15,18 @@ function outcome(value) {
     return `Channel ${value.channel.status}; its tasks ${value.taskStatus === 'completed' ? 'completed' : 'went to wrapping'} (taskStatus: ${value.taskStatus}).`;
   if (value && value.taskStatus && value.participant)
     return `Left (${value.status}); the task is ${value.taskStatus}; agents remaining on the channel: ${value.agentsRemaining}.`;
+  if (value && value.transferId && value.invite)
+    return `Transfer started (${value.mode}); demo agent 2 is offered the new task ${value.task.sid}. The demo agent stays on the channel until someone accepts.`;
+  if (value && value.answer === 'accept') {
+    const finished = value.webhook.map((w) => w.body && w.body.transfer).find((t) => t && t.action === 'finished');
+    return finished && finished.participantStatus
+      ? `Demo agent 2 accepted: the demo agent's participant was set to ${finished.participantStatus} (agent wrapped up).`
+      : `Demo agent 2 accepted; the demo agent was not changed (${finished ? finished.reason : 'no transfer finished'}).`;
+  }
+  if (value && value.answer === 'decline')
+    return value.transferringAgent.transferFailed
+      ? `Demo agent 2 declined: transferFailed (${value.transferringAgent.transferFailed.reason}) is on the demo agent's task; they keep the conversation.`
+      : 'Demo agent 2 declined; no failure was recorded.';
   if (value && Array.isArray(value.channels)) return `${value.count} channel(s).`;
   if (value && Array.isArray(value.participants)) return `${value.count} participant(s).`;
   return '';
@@ -129,6 +143,27 @@ async function participants(channel, keepAnswer = false) {
     button('Leave: wrap up', { leave: 'wrapup' }, leave('wrapup')),
     button('Leave: complete', { leave: 'closed' }, leave('closed')),
   );
+  const transfer = async () => {
+    let started;
+    try {
+      started = await client().transferChannel(task, { workerSid: config.secondAgentWorkerSid });
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    show(started);
+    const answer = (how) => async () => {
+      const r = await fetch('./sandbox/offer', { method: 'POST', body: JSON.stringify({ taskSid: started.task.sid, answer: how }) });
+      show(await r.json());
+      $('offer').replaceChildren();
+      await participants(channel, true);
+    };
+    $('offer').replaceChildren(
+      button('Demo agent 2: accept', { offer: 'accept' }, answer('accept')),
+      button('Demo agent 2: decline', { offer: 'decline' }, answer('decline')),
+    );
+  };
+  $('transfer').replaceChildren(...(config.transfers ? [button('Transfer (cold) to demo agent 2', { transfer: channel.sid }, transfer)] : []));
 }
 
 $('load').onclick = () => load();

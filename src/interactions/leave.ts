@@ -4,7 +4,8 @@
  * ("to keep the channel open but let agents complete their tasks, modify the participants"), and
  * its OpenAPI says of `Status`: "Participant must be an agent".
  *
- * Calls to Twilio, for every caller: one list of the channel's participants, then one update.
+ * Calls to Twilio, for every caller: one list of the channel's participants, then one update
+ * (then, when other agents were counted, the list again: remainingAfter).
  * The list is what tells a customer participant from an agent (there is no fetch of a single
  * participant, and Twilio changes whatever participant it is given) and whether the SID given is
  * on this channel at all; it is also how an agent's own participant is found, and how many
@@ -70,6 +71,33 @@ export function agentsRemaining(listed: readonly ListedParticipant[], changed: L
   return listed.filter((p) => p.type === 'agent' && p.sid !== changed.sid && !p.finished).length;
 }
 
+/**
+ * The agents left once `chosen`'s update is made. Counted before it, two agents leaving at the
+ * same moment (a warm transfer's two agents) would each count the other and both be told
+ * someone remains, while the customer is left with nobody. Twilio documents no atomic claim on
+ * participants (If-Match is documented for Tasks and Sync List Items only), so neither leave
+ * can be refused; instead, when the first count found others, the list is read again **after**
+ * the update. Of two leaves, the later re-read follows both updates, so at least one caller is
+ * told `0` and offers park or close. ASSUMPTION: Twilio's list shows an update once it has
+ * answered it (read-after-write) and marks a left agent's routing_properties `status` (if it
+ * does not, the count stays an upper bound, as documented for agentsRemaining). A failed re-read
+ * answers the first count: the update is made by then and must not turn into an error.
+ */
+async function remainingAfter(
+  client: TwilioClient,
+  ids: { interactionSid: string; channelSid: string },
+  listed: readonly ListedParticipant[],
+  chosen: ListedParticipant,
+): Promise<number> {
+  const before = agentsRemaining(listed, chosen);
+  if (before === 0) return 0;
+  try {
+    return agentsRemaining(await participants.readParticipants(client, ids), chosen);
+  } catch {
+    return before;
+  }
+}
+
 /** Decide (scope, list, choose), then update: `{ participant, status, taskStatus, agentsRemaining }`. */
 export async function leave(client: TwilioClient, scope: ParticipantScope, p: UpdateParticipantParams): Promise<UpdateParticipantResponse> {
   assertChoosable(scope, p.participantSid);
@@ -81,6 +109,6 @@ export async function leave(client: TwilioClient, scope: ParticipantScope, p: Up
     participant: participants.publicParticipant(updated),
     status: p.status,
     taskStatus: p.status === 'wrapup' ? 'wrapping' : 'completed',
-    agentsRemaining: agentsRemaining(listed, chosen),
+    agentsRemaining: await remainingAfter(client, ids, listed, chosen),
   };
 }

@@ -16,6 +16,17 @@
  * agent's task as `transferFailed: { id, reason, at }` (If-Match too, once per transfer), where
  * the Flex plugin can read it. A rejected reservation of a queue transfer is not a failure:
  * TaskRouter offers the task to another worker.
+ *
+ * Order of events: the event's TimestampMs is not looked at, and need not be. No decision is
+ * taken on what an event says happened; each reads the new task as TaskRouter has it **now**:
+ * an acceptance acts only while the task is `assigned` and its transfer still `pending`; a
+ * failure is recorded only when the task is `canceled` (or gone) and its transfer still
+ * `pending`. So a `reservation.accepted` delivered after a later `task.canceled` finds the task
+ * canceled and changes nothing (the transferring agent keeps the conversation), and a failure
+ * event delivered after the acceptance finds the task assigned, the transfer completed, and
+ * records nothing. Were TaskRouter to answer a fetch before it applied the event's change (not
+ * documented either way), the event is ignored: the transferring agent stays (fail safe), and
+ * a failure is recorded by the task's own later `task.canceled`.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
@@ -63,7 +74,7 @@ export async function finish(client: TwilioClient, event: TaskRouterWebhookEvent
   if (event.eventType === 'reservation.accepted')
     return accepted(client, { ...found, workspaceSid: event.workspaceSid, taskSid: event.taskSid }, ignored);
   const failed = ALWAYS_FAILED.has(event.eventType) || (FAILED_IF_WORKER.has(event.eventType) && typeof marker.to?.workerSid === 'string');
-  if (failed) return recordFailure(client, event.workspaceSid, marker, event.eventType, now, ignored);
+  if (failed) return failedIfStill(client, { workspaceSid: event.workspaceSid, taskSid: event.taskSid }, marker, event.eventType, now, ignored);
   if (FAILED_IF_WORKER.has(event.eventType)) return ignored(`${event.eventType} of a queue transfer: TaskRouter offers the task to another worker`);
   return ignored(`${event.eventType} does not finish a transfer`);
 }
@@ -78,6 +89,8 @@ async function accepted(
   const now = Marker.safeParse(task.attributes.transfer);
   if (!now.success || now.data.id !== t.marker.id) return ignored("the new task's current attributes carry another transfer");
   if (now.data.state !== 'pending') return ignored(`the transfer is already ${now.data.state}`);
+  if (task.assignmentStatus !== 'assigned')
+    return ignored(`the new task is ${task.assignmentStatus} in TaskRouter now, not assigned: nobody took over, nothing changed`);
   const current = task.attributes.transfer as Record<string, unknown>;
   const claim = await tasks.updateAttributes(client, t.workspaceSid, task, { ...task.attributes, transfer: { ...current, state: 'completing' } });
   if (!claim.ok) return ignored('another delivery claimed this transfer first (412 on If-Match)');
@@ -126,6 +139,26 @@ async function leaveIfStillThere(
     throw err;
   }
   return { status, reason: `cold transfer accepted: the transferring agent's participant set to ${status}` };
+}
+
+/** A failure event: recorded only if the new task is canceled (or gone) now, its transfer still pending. */
+async function failedIfStill(
+  client: TwilioClient,
+  ids: { workspaceSid: string; taskSid: string },
+  marker: Marker,
+  eventType: string,
+  now: number,
+  ignored: (reason: string) => TransferDecision,
+): Promise<TransferDecision> {
+  const task = await tasks.fetchTask(client, ids.workspaceSid, ids.taskSid);
+  if (task !== undefined) {
+    const state = Marker.safeParse(task.attributes.transfer);
+    if (state.success && state.data.id === marker.id && state.data.state !== 'pending')
+      return ignored(`${eventType}: the transfer is already ${state.data.state}; no failure recorded`);
+    if (task.assignmentStatus !== 'canceled')
+      return ignored(`${eventType}: the new task is ${task.assignmentStatus} in TaskRouter now, not canceled; no failure recorded`);
+  }
+  return recordFailure(client, ids.workspaceSid, marker, eventType, now, ignored);
 }
 
 async function recordFailure(

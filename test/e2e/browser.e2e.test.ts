@@ -145,6 +145,25 @@ describe('from a Flex-like page', () => {
     expect(s.fake.channels.get(channelSids[0]!)!.status).toBe('active');
   });
 
+  it('transfer the conversation from the task alone (cold, to a queue): one simple request, zero preflights', async () => {
+    const before = server.platform.gateway.seen.length;
+    const preflightsBefore = preflights();
+    const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
+    const agent = s.fake.participants.get(channelSids[0]!)!.find((p) => p.workerSid === f.AGENT_WORKER)!;
+    s.fake.addAgentTask(channelSids[0]!, agent);
+    const r = await inPage(
+      page,
+      f.AGENT_TOKEN,
+      `const task = { attributes: { flexInteractionSid: '${interactionSid}', flexInteractionChannelSid: '${channelSids[0]}' } };
+       const t = await client.transferChannel(task, { queueSid: 'WQ${'9'.repeat(32)}' });
+       return { mode: t.mode, from: t.from.participantSid, invite: t.invite.sid.slice(0, 2), task: t.task.sid.slice(0, 2) };`,
+    );
+    expect(r).toEqual({ ok: true, value: { mode: 'cold', from: agent.sid, invite: 'KG', task: 'WT' } });
+    expect(server.platform.gateway.seen.slice(before).map((c) => c.method)).toEqual(['POST']);
+    expect(preflights()).toBe(preflightsBefore);
+    expect(agent.status).toBeUndefined();
+  });
+
   it('a supervisor closes a channel they are not on', async () => {
     const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
     const r = await inPage(

@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { expectDeclared } from '../support/openapi-responses';
 import { startFunctions, type Running } from '../support/processes';
-import { assertCustomerNotAlone } from '../support/transfer';
+import { NEW_AGENT, QUEUE, transferSteps } from '../support/transfer-steps';
 import * as f from '../support/fixtures';
 
 jest.setTimeout(90_000);
@@ -29,59 +29,8 @@ afterAll(async () => {
 });
 beforeEach(() => s.fake.clearRequests());
 
-const QUEUE = `WQ${'9'.repeat(32)}`;
-const NEW_AGENT = f.OUTSIDER_WORKER;
-const hook = (r: Running = server) => `${r.url}/webhooks/taskrouter`;
-
-async function post(path: string, params: Record<string, string>, token = f.AGENT_TOKEN) {
-  const r = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...params, Token: token }).toString(),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
-
-/** A conversation with the demo agent on it, and the agent's task in TaskRouter. */
-function conversation() {
-  const { interactionSid, channelSids } = s.fake.addInteraction([{ workers: [f.AGENT_WORKER] }]);
-  const channelSid = channelSids[0]!;
-  const agent = (worker: string) => s.fake.participants.get(channelSid)!.find((p) => p.workerSid === worker);
-  s.fake.addAgentTask(channelSid, agent(f.AGENT_WORKER)!, { customerName: 'Ada', channelType: 'web' });
-  const check = (step: string) => assertCustomerNotAlone(s.fake, channelSid, step);
-  check('the conversation starts');
-  return {
-    interactionSid,
-    channelSid,
-    agent,
-    check,
-    agentTask: () => JSON.parse(s.fake.taskRouter.tasks.get(agent(f.AGENT_WORKER)!.taskSid!)!.attributes),
-  };
-}
-
-async function transfer(c: ReturnType<typeof conversation>, target: Record<string, string>, mode = 'cold') {
-  const r = await post('/transfer-channel', { interactionSid: c.interactionSid, channelSid: c.channelSid, ...target, mode });
-  expect(r.status).toBe(200);
-  expectDeclared('/transfer-channel', 'post', 200, r.body);
-  c.check('the transfer is started');
-  expect(s.fake.participantUpdates()).toHaveLength(0);
-  return r.body as { transferId: string; task: { sid: string } };
-}
-
-/** Deliver events one after the other, checking the invariant after each. */
-async function deliver(c: ReturnType<typeof conversation>, events: Array<Record<string, string>>, to: Running = server) {
-  const answers = [];
-  for (const event of events) {
-    const r = await s.fake.deliverEvent(hook(to), event);
-    expect(r.status).toBe(200);
-    expectDeclared('/webhooks/taskrouter', 'post', 200, r.body);
-    c.check(`${event.EventType} is delivered`);
-    answers.push(r.body);
-  }
-  return answers;
-}
-
-const transferState = (taskSid: string) => JSON.parse(s.fake.taskRouter.tasks.get(taskSid)!.attributes).transfer.state;
+const { hook: hookOf, post, conversation, transfer, deliver, transferState } = transferSteps(() => ({ fake: s.fake, url: server.url }));
+const hook = (r: Running = server) => hookOf(r.url);
 
 describe('cold: the transferring agent leaves only after acceptance', () => {
   it.each([

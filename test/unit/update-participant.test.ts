@@ -83,6 +83,31 @@ describe('an agent leaves their own participation; the channel stays open', () =
     expect((await update({ status: 'wrapup' }, bearer(f.OUTSIDER_TOKEN))).json.agentsRemaining).toBe(1);
     expect((await update({ status: 'wrapup' }, bearer(f.AGENT_TOKEN))).json.agentsRemaining).toBe(0);
   });
+
+  it('two agents leaving at the same moment (both read the list before either updates): at least one is told 0', async () => {
+    s.fake.addParticipant(s.channelSid, { type: 'agent', workerSid: f.OUTSIDER_WORKER });
+    s.fake.inject({ kind: 'together', count: 2 }, (q) => q.method === 'GET' && q.path.endsWith('/Participants'), 2);
+    const answers = await Promise.all([update({ status: 'wrapup' }, bearer(f.AGENT_TOKEN)), update({ status: 'wrapup' }, bearer(f.OUTSIDER_TOKEN))]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect(Math.min(...answers.map((a) => a.json.agentsRemaining as number))).toBe(0);
+    expect(s.fake.participantUpdates()).toHaveLength(2);
+  });
+
+  it('the recount after the update is one more list, only when others were counted; a failed recount answers the first count', async () => {
+    const other = s.fake.addParticipant(s.channelSid, { type: 'agent', workerSid: f.OUTSIDER_WORKER });
+    const mine = agentOf(s.channelSid, f.AGENT_WORKER);
+    s.fake.inject({ kind: 'status', status: 500 }, (q) => q.method === 'GET' && q.path.endsWith('/Participants') && mine.status !== undefined, 10);
+    const r = await update({ status: 'wrapup' }, bearer(f.AGENT_TOKEN));
+    expect(r.statusCode).toBe(200);
+    expect(r.json.agentsRemaining).toBe(1);
+    expect(sent().slice(0, 2)).toEqual(['GET Participants', `POST ${mine.sid}`]);
+    expect(
+      sent()
+        .slice(2)
+        .every((q) => q === 'GET Participants'),
+    ).toBe(true);
+    expect(other.status).toBeUndefined();
+  });
 });
 
 describe('who may change whose participation', () => {
