@@ -142,6 +142,13 @@ describe('refused, naming the field, nothing created', () => {
   });
 });
 
+it('Twilio answering the invite 404: the invite named as not found', async () => {
+  s.fake.inject({ kind: 'status', status: 404, code: 20404, message: 'not found' }, (q) => q.path.endsWith('/Invites'));
+  const r = await transfer({ queueSid: QUEUE }, account);
+  expect(r.statusCode).toBe(404);
+  expect(r.json.error.message).toBe('the invite was not found');
+});
+
 it('a channel still in setup can be transferred', async () => {
   s.fake.channels.get(s.channelSid)!.status = 'setup';
   expect((await transfer({ queueSid: QUEUE }, account)).statusCode).toBe(200);
