@@ -105,7 +105,8 @@ export async function create(client: TwilioClient, w: Where, data: RecordData): 
   try {
     await client.sync.v1.services(w.service).syncMaps.create({ uniqueName: w.map });
   } catch (err) {
-    if (statusOf(err) !== 409) throw errors.fromTwilioError(err, 'the Sync service of park records (SYNC_SERVICE_SID)');
+    if (statusOf(err) === 404) throw new errors.MisconfiguredError('the Sync service SYNC_SERVICE_SID names does not exist in this account');
+    if (statusOf(err) !== 409) throw errors.fromTwilioError(err, 'the Sync map of park records');
   }
   try {
     return await attempt();
