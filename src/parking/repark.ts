@@ -87,9 +87,9 @@ export async function repark(
   }
   if (!OPEN.has(channel.status ?? ''))
     return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}: nothing to park` });
-  const { workerSids, agentsWithoutWorker } = await participants.channelWorkers(client, ids);
-  if (workerSids.length + agentsWithoutWorker > 0)
-    return decide({ action: 'ignored', reason: 'an agent is on the channel: it is not waiting for the customer' });
+  // Agents who left (the parking one: closed) are still listed; only one still on the channel counts.
+  const onChannel = (await participants.readParticipants(client, ids)).filter((p) => p.type === 'agent' && !p.finished);
+  if (onChannel.length > 0) return decide({ action: 'ignored', reason: 'an agent is on the channel: it is not waiting for the customer' });
 
   const where = records.whereOf(config);
   const data: records.RecordData = { state: 'parked', ...r, attributes: found.original, webhookSid: null };
