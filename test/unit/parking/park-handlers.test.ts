@@ -156,8 +156,18 @@ describe('resume on the customer’s message', () => {
 
   it('one invite with the original attributes plus resumedFrom, through the workflow to the parking agent; webhook and record gone', async () => {
     const { index } = w.write('found it!');
+    const webhookSid = w.webhooks()[0]!.sid;
+    w.fake.clearRequests();
     const r = await w.deliver(index);
     expect(r.statusCode).toBe(200);
+    expect(w.sent()).toEqual([
+      `GET Items/${w.channelSid}`,
+      `POST Items/${w.channelSid}`,
+      `GET Channels/${w.channelSid}`,
+      `POST ${w.channelSid}/Invites`,
+      `DELETE Webhooks/${webhookSid}`,
+      `DELETE Items/${w.channelSid}`,
+    ]);
     expect(ResumeDecision.parse(r.json)).toEqual(r.json);
     expect(r.json).toMatchObject({ action: 'resumed', to: { resumeTo: 'agent', workerSid: f.AGENT_WORKER } });
     expect(invites()).toHaveLength(1);
