@@ -1,15 +1,13 @@
 /**
  * The park's decisions that need no Twilio: who parks, where a resume goes and what it carries,
- * when a claim may be taken, what a resumed task says it resumed, the record's size limit, the
- * page token, and the parameters' refusals (each naming its field).
+ * when a claim may be taken, what a resumed task says it resumed, the record's size limit and
+ * the page token (the parameters: park-params.test.ts).
  */
 import { parking, parkOf } from '../../../src/parking/park';
 import { claimable, inviteOf, STALE_CLAIM_MS } from '../../../src/parking/resume';
 import { resumedParkOf } from '../../../src/parking/repark';
 import { assertFits, MAX_RECORD_BYTES, tokenOf, whereOf, type RecordData } from '../../../src/parking/park-record';
 import { authorizeResume, parkScope } from '../../../src/credentials/policy';
-import { ConversationEvent, ListParkedParams, ParkChannelParams } from '../../../src/contract/park-params';
-import { parseParams } from '../../../src/contract/params';
 import { ConflictError, ForbiddenError, InvalidRequestError, MisconfiguredError } from '../../../src/edge/errors';
 import type { ListedParticipant } from '../../../src/interactions/participants';
 
@@ -206,48 +204,5 @@ describe('who resumes', () => {
     expect(parkScope({ kind: 'flex-token', identity: 'a', roles: ['agent'], workerSid: WK }, config)).toEqual({ kind: 'own', workerSid: WK });
     expect(() => parkScope({ kind: 'flex-token', identity: 'a', roles: ['agent'] }, config)).toThrow(ForbiddenError);
     expect(parkScope({ kind: 'twilio-platform' }, config)).toEqual({ kind: 'any' });
-  });
-});
-
-describe('parameters', () => {
-  const fieldOf = (schema: Parameters<typeof parseParams>[0], params: Record<string, unknown>) => {
-    try {
-      parseParams(schema, params);
-    } catch (err) {
-      return (err as InvalidRequestError).details?.[0]?.field;
-    }
-    return undefined;
-  };
-  it.each<[string, Parameters<typeof parseParams>[0], Record<string, unknown>, string]>([
-    ['park without interactionSid', ParkChannelParams, { channelSid: UO }, 'interactionSid'],
-    ['park with a KD where the UO goes', ParkChannelParams, { interactionSid: KD, channelSid: KD }, 'channelSid'],
-    ['park with a worker as participantSid', ParkChannelParams, { interactionSid: KD, channelSid: UO, participantSid: WK }, 'participantSid'],
-    ['list with pageSize 0', ListParkedParams, { pageSize: '0' }, 'pageSize'],
-    ['list with pageSize 101', ListParkedParams, { pageSize: 101 }, 'pageSize'],
-    ['list with pageSize x', ListParkedParams, { pageSize: 'x' }, 'pageSize'],
-    ['list with a pageToken carrying a URL', ListParkedParams, { pageToken: 'https://evil/?a=b' }, 'pageToken'],
-    ['a message event without its channel', ConversationEvent, { interactionSid: KD, EventType: 'onMessageAdded' }, 'channelSid'],
-    [
-      'a message event with a bad Index',
-      ConversationEvent,
-      { interactionSid: KD, channelSid: UO, EventType: 'onMessageAdded', Index: '-1' },
-      'index',
-    ],
-  ])('%s: 400 naming the field', (_, schema, params, field) => {
-    expect(fieldOf(schema, params)).toBe(field);
-  });
-  it('defaults and accepted forms', () => {
-    expect(parseParams(ListParkedParams, {})).toEqual({ pageSize: 50 });
-    expect(parseParams(ListParkedParams, { PageSize: '7', PageToken: 'PT_a-1=' })).toEqual({ pageSize: 7, pageToken: 'PT_a-1=' });
-    expect(
-      parseParams(ConversationEvent, {
-        interactionSid: KD,
-        channelSid: UO,
-        EventType: 'onMessageAdded',
-        ConversationSid: CH,
-        Author: 'c',
-        Index: '3',
-      }),
-    ).toEqual({ interactionSid: KD, channelSid: UO, eventType: 'onMessageAdded', conversationSid: CH, author: 'c', index: '3' });
   });
 });
