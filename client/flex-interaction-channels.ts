@@ -40,9 +40,11 @@ import type {
   CallOptions,
   FlexTaskLike,
 } from './types';
+import type { ListParkedRequest, ListParkedResponse, ParkChannelResponse, ResumeChannelRequest, ResumeChannelResponse } from './park-types';
 import { FlexInteractionChannelsError } from './types';
 
 export * from './types';
+export * from './park-types';
 
 /** The interaction and channel of a Flex Conversations task, from its attributes. */
 export function channelOfTask(task: FlexTaskLike): GetChannelRequest {
@@ -145,6 +147,26 @@ export class FlexInteractionChannelsClient {
     const { signal, deadlineMs, ...target } = options;
     const body = isTask(request) ? { ...channelOfTask(request), ...target } : request;
     return this.post<TransferChannelResponse>('/transfer-channel', body, { signal, deadlineMs });
+  }
+
+  /**
+   * Park the conversation of your Flex task: your participant is closed (the task completes),
+   * and the customer's next message brings it back (`already_parked` if it is parked already).
+   */
+  async parkChannel(task: FlexTaskLike, options: CallOptions & { participantSid?: string } = {}): Promise<ParkChannelResponse> {
+    const { signal, deadlineMs, participantSid } = options;
+    return this.post<ParkChannelResponse>('/park-channel', { ...channelOfTask(task), participantSid }, { signal, deadlineMs });
+  }
+
+  /** Resume a parked conversation now (a park from listParked(), or a task's ids): one invite, whoever else resumes it at once. */
+  async resumeChannel(request: ResumeChannelRequest | FlexTaskLike, options: CallOptions = {}): Promise<ResumeChannelResponse> {
+    const ids = isTask(request) ? channelOfTask(request) : { interactionSid: request.interactionSid, channelSid: request.channelSid };
+    return this.post<ResumeChannelResponse>('/resume-channel', ids, options);
+  }
+
+  /** The parked conversations you may see (a supervisor all, an agent their own), one page. */
+  async listParked(request: ListParkedRequest = {}, options: CallOptions = {}): Promise<ListParkedResponse> {
+    return this.post<ListParkedResponse>('/list-parked', request, options);
   }
 
   private async post<T>(path: string, request: object, options: CallOptions): Promise<T> {

@@ -136,6 +136,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'already_parked'
   | 'payload_too_large'
   | 'rate_limited'
   | 'misconfigured'

@@ -1,8 +1,9 @@
 /**
  * A small stateful stand-in for the parts of Twilio this service talks to, on loopback: the Flex
  * Interactions Channels API (fake-twilio/channels.ts), channel Participants (participants.ts),
- * Invites and their tasks' routing (transfers.ts), TaskRouter (../fake-taskrouter.ts) and IAM
- * token validation (iam.ts).
+ * Invites and their tasks' routing (transfers.ts), TaskRouter (../fake-taskrouter.ts), IAM
+ * token validation (iam.ts), Conversations (conversations.ts; every channel has one) and Sync
+ * maps (sync.ts).
  * It keeps state (a close shows on the next fetch), answers errors in Twilio's shape
  * (`code`, `message`, `more_info`, `status`), checks Basic auth like Twilio, records every
  * request it receives, and injects faults on demand (4xx/5xx, 429 with or without
@@ -10,17 +11,17 @@
  *
  * It backs `npm start`'s offline sandbox, the end-to-end tests and the benchmark.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChannelState, Fault, FakeState, FakeTwilioOptions, ParticipantState, RecordedRequest, TokenState } from './fake-twilio/types';
 
 import { hex, notFound, send, twilioError } from './fake-twilio/types';
-import * as channelRoutes from './fake-twilio/channels';
-import * as participants from './fake-twilio/participants';
+import { routeInteractions } from './fake-twilio/interactions';
 import * as iam from './fake-twilio/iam';
-import { applyFault, basicUser, readBody } from './fake-twilio/wire';
+import * as conversations from './fake-twilio/conversations';
+import { FakeSync } from './fake-twilio/sync';
+import { LoopbackServer, applyFault, basicUser, parseBody, readBody } from './fake-twilio/wire';
 import { FakeTaskRouter } from './fake-taskrouter';
-import { Router, addAgentTask, createInvite, deliver, type InviteState } from './fake-twilio/transfers';
+import { Router, addAgentTask, deliver, type InviteState } from './fake-twilio/transfers';
 
 export type { ChannelState, Fault, FakeTwilioOptions, ParticipantState, RecordedRequest, TokenState } from './fake-twilio/types';
 export { flexTokenLike } from './fake-twilio/iam';
@@ -38,8 +39,7 @@ export class FakeTwilio implements FakeState {
   readonly tokens = new Map<string, TokenState>();
   readonly requests: RecordedRequest[] = [];
   private faults: PendingFault[] = [];
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly server = new LoopbackServer();
   private counter = 0;
   /** API keys of the account that callers may present (SID → secret); revoke by deleting. */
   readonly callerKeys = new Map<string, string>();
@@ -48,6 +48,11 @@ export class FakeTwilio implements FakeState {
   /** Invites created, and the routing of their tasks (sandbox/fake-twilio/transfers.ts). */
   readonly invites: InviteState[] = [];
   readonly router = new Router(this);
+  /** Conversations by SID (sandbox/fake-twilio/conversations.ts); `conversationOf` finds a channel's. */
+  readonly conversations = new Map<string, conversations.ConversationState>();
+  private readonly conversationOfChannel = new Map<string, string>();
+  /** Sync services, maps and items (sandbox/fake-twilio/sync.ts). */
+  readonly sync: FakeSync;
   /** Added to every answer, to model Twilio's own latency (the benchmark uses it). */
   latencyMs = 0;
 
@@ -56,7 +61,9 @@ export class FakeTwilio implements FakeState {
   /** For the benchmark: participant updates are answered as applied but change nothing (see FakeState). */
   participantUpdatesKeepState = false;
 
-  constructor(readonly options: FakeTwilioOptions) {}
+  constructor(readonly options: FakeTwilioOptions) {
+    this.sync = new FakeSync(options.accountSid);
+  }
 
   /** A fresh SID with a given prefix (deterministic, so tests and the sandbox can print them). */
   nextSid(prefix: string): string {
@@ -80,6 +87,9 @@ export class FakeTwilio implements FakeState {
         errorCode: null,
         errorMessage: null,
       });
+      const conversationSid = this.nextSid('CH');
+      this.conversations.set(conversationSid, { sid: conversationSid, state: 'active', attributes: '{}', messages: [], webhooks: [] });
+      this.conversationOfChannel.set(sid, conversationSid);
       const participants: ParticipantState[] = [{ sid: this.nextSid('UT'), type: 'customer' }];
       this.participants.set(sid, participants);
       for (const workerSid of spec.workers ?? []) this.addParticipant(sid, { type: 'agent', workerSid, workerKey: spec.workerKey });
@@ -104,6 +114,28 @@ export class FakeTwilio implements FakeState {
   /** Give an agent participant its task in TaskRouter (assigned, with the conversation's attributes plus `extra`). */
   addAgentTask(channelSid: string, participant: ParticipantState, extra: Record<string, unknown> = {}): void {
     addAgentTask(this, channelSid, participant, extra);
+  }
+
+  /** The conversation (CH…) of an interaction channel. */
+  conversationOf(channelSid: string): string | undefined {
+    return this.conversationOfChannel.get(channelSid);
+  }
+
+  closeConversationOf(channelSid: string): void {
+    const c = this.conversations.get(this.conversationOfChannel.get(channelSid) ?? '');
+    if (c) c.state = 'closed';
+  }
+
+  /** The customer (or anyone) writes in a conversation: the message is added and posted to its webhooks, all at once. */
+  addMessage(conversationSid: string, message: { author: string; body: string }): Promise<conversations.Delivery[]> {
+    const c = this.conversations.get(conversationSid);
+    if (!c) throw new Error(`the fake has no conversation ${conversationSid}`);
+    return conversations.addMessage(this, c, message.author, message.body).deliveries;
+  }
+
+  /** The form Twilio posts for `onMessageAdded` of a message (for a test that delivers it itself with deliverEvent). */
+  messageEvent(conversationSid: string, message: conversations.MessageState): Record<string, string> {
+    return conversations.messageEvent(this, this.conversations.get(conversationSid)!, message);
   }
 
   /** Post TaskRouter events to an Event Callback URL, signed with the account's auth token. */
@@ -145,26 +177,13 @@ export class FakeTwilio implements FakeState {
     return this.requests.filter((r) => r.path.endsWith('/Tokens/validate'));
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, host, resolve));
-    const address = server.address() as AddressInfo;
-    return `http://${host}:${address.port}`;
+  /** Listen on loopback; returns the base URL. */
+  start(port = 0, host = '127.0.0.1'): Promise<string> {
+    return this.server.start((req, res) => this.handle(req, res), port, host);
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private authorized(creds: { user: string; password: string } | undefined): boolean {
@@ -180,16 +199,7 @@ export class FakeTwilio implements FakeState {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readBody(req);
-    let body: Record<string, unknown> = {};
-    if ((req.headers['content-type'] ?? '').includes('application/json')) {
-      try {
-        body = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-    } else {
-      body = Object.fromEntries(new URLSearchParams(raw));
-    }
+    const body = parseBody(raw, req.headers['content-type']);
     const creds = basicUser(req);
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -197,6 +207,7 @@ export class FakeTwilio implements FakeState {
       query: Object.fromEntries(url.searchParams),
       search: url.search,
       body,
+      rawBody: raw,
       basicUser: creds?.user,
       ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
     };
@@ -228,23 +239,7 @@ export class FakeTwilio implements FakeState {
     if (req.method === 'GET' && parts[0] === '2010-04-01' && parts[1] === 'Accounts' && parts[3] === 'Queues.json' && parts.length === 4) {
       return iam.listQueues(this, parts[2]!, req, res);
     }
-    if (this.taskRouter.route(req, res, send)) return;
-    if (parts[0] !== 'v1' || parts[1] !== 'Interactions' || parts.length < 4 || parts[3] !== 'Channels') {
-      notFound(res, req.path);
-      return;
-    }
-    const interactionSid = parts[2]!;
-    const channelSid = parts[4]!;
-    const get = req.method === 'GET';
-    const post = req.method === 'POST';
-    if (parts.length === 4 && get) return channelRoutes.listChannels(this, interactionSid, req, res);
-    if (parts.length === 5 && get) return channelRoutes.fetchChannel(this, interactionSid, channelSid, req, res);
-    if (parts.length === 5 && post) return channelRoutes.updateChannel(this, interactionSid, channelSid, req, res);
-    if (parts.length === 6 && parts[5] === 'Invites' && post) return createInvite(this, this.invites, interactionSid, channelSid, req, res);
-    if (parts.length === 6 && parts[5] === 'Participants' && get) return participants.listParticipants(this, interactionSid, channelSid, req, res);
-    if (parts.length === 7 && parts[5] === 'Participants' && post) {
-      return participants.updateParticipant(this, interactionSid, channelSid, parts[6]!, req, res);
-    }
-    send(res, 405, twilioError(405, 20004, 'Method not allowed'));
+    if (this.taskRouter.route(req, res, send) || conversations.route(this, req, res) || this.sync.route(req, res)) return;
+    if (!routeInteractions(this, req, res)) notFound(res, req.path);
   }
 }

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { sidPattern, sidRule } from './contract/sids';
 
-export const sid = (kind: 'account' | 'apiKey' | 'workspace') => z.string().check(z.regex(sidPattern(kind), sidRule(kind)));
+export const sid = (kind: 'account' | 'apiKey' | 'workspace' | 'syncService') => z.string().check(z.regex(sidPattern(kind), sidRule(kind)));
 
 const FLAGS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'] as const;
 type Flag = (typeof FLAGS)[number];

@@ -30,6 +30,12 @@ export interface Config {
   taskRouterWorkspaceSid?: string;
   /** What a finished cold transfer does to the transferring agent's participant. */
   transferLeaveStatus: 'wrapup' | 'closed';
+  /** The Sync service holding the park records (park/resume/list-parked need it: src/parking/park-record.ts). */
+  syncServiceSid?: string;
+  /** The unique name of the Sync Map of park records, created on first use. */
+  parkMapName: string;
+  /** Where a resumed park goes: the agent who parked it (known-agent routing through the workflow), or the original queue. */
+  resumeTo: 'agent' | 'queue';
   /** Flex roles that may call the functions at all. */
   readRoles: string[];
   /** Roles that may close any channel. */
@@ -74,6 +80,12 @@ const EnvSchema = z.object({
   ORPHAN_GUARD_EVENTS: optionalText,
   TASKROUTER_WORKSPACE_SID: z.pipe(optionalText, z.optional(sid('workspace'))),
   TRANSFER_LEAVE_STATUS: z._default(z.enum(['wrapup', 'closed'], { error: 'must be wrapup or closed' }), 'wrapup'),
+  SYNC_SERVICE_SID: z.pipe(optionalText, z.optional(sid('syncService'))),
+  PARK_MAP_NAME: z.pipe(
+    optionalText,
+    z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1 to 100 letters, digits, _ . or - (a Sync unique name)'))),
+  ),
+  RESUME_TO: z._default(z.enum(['agent', 'queue'], { error: 'must be agent or queue' }), 'agent'),
   REQUEST_DEADLINE_MS: integer(8000, 1000, 9500),
   TWILIO_CALL_TIMEOUT_MS: integer(5000, 100, 9500),
   IAM_TIMEOUT_MS: integer(3000, 100, 9500),
@@ -194,6 +206,9 @@ export function loadConfig(context: Context<Record<string, unknown>>): Config {
     orphanGuardEvents: list(e.ORPHAN_GUARD_EVENTS, ['task.canceled', 'workflow.timeout']),
     taskRouterWorkspaceSid: e.TASKROUTER_WORKSPACE_SID,
     transferLeaveStatus: e.TRANSFER_LEAVE_STATUS,
+    syncServiceSid: e.SYNC_SERVICE_SID,
+    parkMapName: e.PARK_MAP_NAME ?? 'flex-parked-channels',
+    resumeTo: e.RESUME_TO,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     twilioCallTimeoutMs: e.TWILIO_CALL_TIMEOUT_MS,
     iamTimeoutMs: e.IAM_TIMEOUT_MS,

@@ -13,6 +13,10 @@ import * as orphans from './interactions/orphan-guard';
 import * as transfers from './interactions/transfer';
 import * as taskRouter from './interactions/taskrouter-webhook';
 import * as policy from './credentials/policy';
+import * as parking from './parking/park';
+import * as resumes from './parking/resume';
+import * as parkedList from './parking/parked-list';
+import * as parkWebhook from './parking/message-webhook';
 
 /** Fetch one channel: `{ channel }`. */
 const getChannel: Operation<typeof api.GET_CHANNEL> = {
@@ -71,6 +75,34 @@ const taskRouterWebhook: Operation<typeof api.TASKROUTER_WEBHOOK> = {
   run: ({ params, client, config }) => taskRouter.handle(client(), params, config),
 };
 
+/** Park a conversation, if the caller may (credentials/policy): `{ park, participant, webhookSid, resumed? }`. */
+const parkChannel: Operation<typeof api.PARK_CHANNEL> = {
+  endpoint: api.PARK_CHANNEL,
+  run: async ({ params, caller, config, client }) =>
+    parking.park(client(), policy.parkScope(caller, config), policy.identityOf(caller), config, params),
+};
+
+/** Resume a park now, exactly once, if the caller may: `{ action, reason, invite?, task?, to? }`. */
+const resumeChannel: Operation<typeof api.RESUME_CHANNEL> = {
+  endpoint: api.RESUME_CHANNEL,
+  run: async ({ params, caller, config, client }) => {
+    const scope = policy.parkScope(caller, config);
+    return resumes.resume(client(), config, params, { kind: 'click', authorize: (data) => policy.authorizeResume(scope, data.parkedBy) });
+  },
+};
+
+/** The parks the caller may see, one page: `{ parked, count, nextPageToken }`. */
+const listParked: Operation<typeof api.LIST_PARKED> = {
+  endpoint: api.LIST_PARKED,
+  run: async ({ params, caller, config, client }) => parkedList.listParked(client(), policy.parkScope(caller, config), config, params),
+};
+
+/** A parked conversation's onMessageAdded webhook: `{ action, reason, … }`. */
+const conversationsWebhook: Operation<typeof api.CONVERSATIONS_WEBHOOK> = {
+  endpoint: api.CONVERSATIONS_WEBHOOK,
+  run: ({ params, client, config }) => parkWebhook.onMessage(client(), params, config),
+};
+
 /** Every operation by its endpoint's name: what the entry points name. */
 export const OPERATIONS = {
   'get-channel': getChannel,
@@ -79,6 +111,10 @@ export const OPERATIONS = {
   'list-participants': listParticipants,
   'update-participant': updateParticipant,
   'transfer-channel': transferChannel,
+  'park-channel': parkChannel,
+  'resume-channel': resumeChannel,
+  'list-parked': listParked,
+  conversations: conversationsWebhook,
   'orphan-guard': orphanGuard,
   taskrouter: taskRouterWebhook,
 } as const;

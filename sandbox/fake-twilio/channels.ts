@@ -65,6 +65,7 @@ export function updateChannel(state: FakeState, interactionSid: string, channelS
     return send(res, 409, twilioError(409, 45004, 'The channel is already closed'));
   }
   channel.status = status;
+  if (status === 'closed') state.closeConversationOf(channelSid);
   channel.routingStatus = routingStatus;
   channel.taskStatus = routingStatus === 'closed' ? 'completed' : 'wrapping';
   send(res, 200, channelJson(channel));

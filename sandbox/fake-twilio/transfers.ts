@@ -17,6 +17,7 @@ import { API, findChannel, notFound, send, twilioError } from './types';
 
 export interface TransferHost extends FakeState {
   readonly taskRouter: FakeTaskRouter;
+  conversationOf(channelSid: string): string | undefined;
   nextSid(prefix: string): string;
   addParticipant(channelSid: string, spec: Omit<ParticipantState, 'sid'> & { sid?: string }): ParticipantState;
 }
@@ -86,10 +87,17 @@ export function createInvite(
   });
 }
 
-/** An agent participant's task in TaskRouter: assigned, the conversation's attributes plus `extra`, in the default workspace. */
+/** An agent participant's task in TaskRouter: assigned, the conversation's attributes (its `conversationSid`, as Flex sets it) plus `extra`, in the default workspace. */
 export function addAgentTask(host: TransferHost, channelSid: string, participant: ParticipantState, extra: Record<string, unknown> = {}): void {
   const channel = host.channels.get(channelSid)!;
-  const attributes = { flexInteractionSid: channel.interactionSid, flexInteractionChannelSid: channelSid, customerName: 'Ada', ...extra };
+  const conversationSid = host.conversationOf(channelSid);
+  const attributes = {
+    flexInteractionSid: channel.interactionSid,
+    flexInteractionChannelSid: channelSid,
+    ...(conversationSid ? { conversationSid } : {}),
+    customerName: 'Ada',
+    ...extra,
+  };
   host.taskRouter.tasks.set(participant.taskSid!, {
     sid: participant.taskSid!,
     workspaceSid: DEFAULT_WORKSPACE,

@@ -45,9 +45,11 @@ export interface RecordedRequest {
   search?: string;
   /** Form fields (REST API) or the JSON body (IAM). */
   body: Record<string, unknown>;
+  /** The body as it came (a form's repeated fields, e.g. `Configuration.Filters`, are all here). */
+  rawBody?: string;
   /** Which credentials came in Basic auth (the user part), if any. */
   basicUser?: string;
-  /** The If-Match header, if any (TaskRouter Task updates). */
+  /** The If-Match header, if any (TaskRouter Task updates, Sync Map Item updates and deletes). */
   ifMatch?: string;
 }
 
@@ -84,6 +86,8 @@ export interface FakeState {
    * answered as applied but changes nothing, so the next one is accepted too.
    */
   participantUpdatesKeepState: boolean;
+  /** A channel closed: its conversation closes too (Flex closes the media channel with the interaction channel). */
+  closeConversationOf(channelSid: string): void;
 }
 
 export const API = 'https://flex-api.twilio.com/v1';

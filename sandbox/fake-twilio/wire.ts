@@ -1,5 +1,6 @@
 /** The fake's HTTP plumbing: reading a body and Basic auth, and playing an injected fault. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { send, twilioError, type Fault } from './types';
 
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -11,6 +12,16 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A request body as the fake reads it: JSON (IAM) or a form (the REST API; a repeated field keeps its last value here, all of them in `rawBody`). */
+export function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!(contentType ?? '').includes('application/json')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 export function basicUser(req: IncomingMessage): { user: string; password: string } | undefined {
@@ -66,4 +77,31 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
     });
   });
   return res.destroyed || req.socket.destroyed;
+}
+
+/** An HTTP server on loopback whose stop also cuts the connections still open (keep-alive ones included). */
+export class LoopbackServer {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+
+  async start(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, port: number, host: string): Promise<string> {
+    const server = createServer((req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    return `http://${host}:${(server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
 }

@@ -92,6 +92,7 @@ export const ERRORS = {
   not_found: { status: 404, when: 'Twilio says the interaction or channel does not exist' },
   method_not_allowed: { status: 405, when: 'a method the endpoint does not take (Allow names the ones it does)' },
   conflict: { status: 409, when: "Twilio refuses the change in the channel's current state" },
+  already_parked: { status: 409, when: 'the channel is parked already (its park record exists)' },
   payload_too_large: { status: 413, when: 'parameters far beyond any valid request' },
   rate_limited: { status: 429, when: 'Twilio kept answering 429, or too many credential checks are under way; see Retry-After' },
   misconfigured: { status: 500, when: "the function's settings are missing or invalid, or Twilio refused its credentials" },

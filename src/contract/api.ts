@@ -13,6 +13,8 @@ import * as participantParams from './participant-params';
 import * as answers from './answers';
 import * as transferParams from './transfer-params';
 import * as transferAnswers from './transfer-answers';
+import * as parkParams from './park-params';
+import * as parkAnswers from './park-answers';
 
 /** What the schemas' `describe` calls say, for the OpenAPI generator (zod's registry). */
 export { globalRegistry as descriptions } from 'zod/mini';
@@ -156,6 +158,54 @@ export const TASKROUTER_WEBHOOK = endpoint({
   errors: [EDGE, TWILIO],
 });
 
+/** What parking can answer beyond a Twilio call's errors: the channel is parked already. */
+const PARKED: readonly ErrorCode[] = ['already_parked'];
+
+export const PARK_CHANNEL = endpoint({
+  name: 'park-channel',
+  methods: ['POST'],
+  summary:
+    "Park a conversation: the agent's participant closed (their task completes, the conversation stays), the park recorded in Sync with what resuming needs, and a conversation webhook that resumes it on the customer's next message. An agent parks their own, a supervisor anyone's",
+  params: parkParams.ParkChannelParams,
+  response: parkAnswers.ParkChannelResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO, PARKED],
+});
+
+export const RESUME_CHANNEL = endpoint({
+  name: 'resume-channel',
+  methods: ['POST'],
+  summary:
+    'Resume a parked conversation now, exactly once (the same claim as a customer message): one invite with the original attributes, then the webhook and the record go. An agent resumes their own parks, a supervisor any',
+  params: parkParams.ResumeChannelParams,
+  response: parkAnswers.ResumeChannelResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO],
+});
+
+export const LIST_PARKED = endpoint({
+  name: 'list-parked',
+  methods: ['GET', 'POST'],
+  summary: 'Parked conversations, paged (pageSize, pageToken): every one for a supervisor, their own for an agent, with who parked it and since when',
+  params: parkParams.ListParkedParams,
+  response: parkAnswers.ListParkedResponse,
+  audience: 'everyone',
+  errors: [EDGE, CALLER, TWILIO],
+});
+
+export const CONVERSATIONS_WEBHOOK = endpoint({
+  name: 'conversations',
+  methods: ['POST'],
+  summary:
+    "A parked conversation's onMessageAdded webhook (made by park-channel): the customer's next message resumes it with exactly one invite, whatever the number of deliveries; always 200 with what it did and why",
+  params: parkParams.ConversationEvent,
+  response: parkAnswers.ConversationWebhookResponse,
+  audience: 'twilio',
+  webhook: true,
+  maxParamsBytes: 64 * 1024,
+  errors: [EDGE, TWILIO],
+});
+
 /** Every endpoint, in the order the OpenAPI document lists them. */
 export const ENDPOINTS = [
   GET_CHANNEL,
@@ -164,6 +214,10 @@ export const ENDPOINTS = [
   LIST_PARTICIPANTS,
   UPDATE_PARTICIPANT,
   TRANSFER_CHANNEL,
+  PARK_CHANNEL,
+  RESUME_CHANNEL,
+  LIST_PARKED,
   ORPHAN_GUARD,
   TASKROUTER_WEBHOOK,
+  CONVERSATIONS_WEBHOOK,
 ] as const;

@@ -15,6 +15,9 @@ export const SID_PREFIXES = {
   queue: 'WQ',
   workflow: 'WW',
   workspace: 'WS',
+  syncService: 'IS',
+  conversation: 'CH',
+  conversationWebhook: 'WH',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;

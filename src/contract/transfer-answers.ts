@@ -30,9 +30,11 @@ export type TransferDecision = Z.infer<typeof TransferDecision>;
 
 /** The shared TaskRouter webhook: the decision that acted (else the first), and each part's own. */
 export const TaskRouterWebhookResponse = z.object({
-  action: z.enum(['closed', 'finished', 'failed', 'ignored']),
+  action: z.enum(['closed', 'finished', 'failed', 'reparked', 'ignored']),
   reason: z.string(),
   transfer: z.optional(TransferDecision),
+  /** A resumed park nobody took, parked again (src/parking/repark.ts). */
+  park: z.optional(z.object({ action: z.enum(['reparked', 'ignored']), reason: z.string() })),
   orphanGuard: z.optional(OrphanGuardResponse),
 });
 export type TaskRouterWebhookResponse = Z.infer<typeof TaskRouterWebhookResponse>;

@@ -149,6 +149,41 @@ export function transferScope(caller: Caller, config: Pick<Config, 'closeAnyRole
   return scopeOf(caller, config, 'transferring');
 }
 
+/**
+ * Who may park, resume and see parks (park-channel, resume-channel, list-parked): `any` for the
+ * account and CLOSE_ANY_ROLES, `own` for other Flex users (their own participation, the parks
+ * they made). CLOSE_POLICY does not apply: a park closes only the agent's participant.
+ */
+export function parkScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>): ParticipantScope {
+  return scopeOf(caller, config, 'parking or resuming');
+}
+
+/** Throw `ForbiddenError` unless a caller of this scope may resume a park made by `parkedBy`. */
+export function authorizeResume(scope: ParticipantScope, parkedBy: { workerSid: string | null }): void {
+  switch (scope.kind) {
+    case 'any':
+      return;
+    case 'own':
+      if (parkedBy.workerSid === scope.workerSid) return;
+      throw new errors.ForbiddenError("an agent may resume only a conversation they parked; a supervisor may resume anyone's");
+  }
+}
+
+/** The Flex identity of a caller, null for account-like callers (who parked, in a park record). */
+export function identityOf(caller: Caller): string | null {
+  switch (caller.kind) {
+    case 'flex-token':
+      return caller.identity;
+    case 'twilio-signature':
+    case 'twilio-platform':
+    case 'account-credentials':
+    case 'api-key':
+      return null;
+    default:
+      return unknownCaller(caller);
+  }
+}
+
 function unknownAuthority(authority: never): never {
   throw new errors.ForbiddenError(`an authority of kind ${String((authority as { kind?: unknown }).kind)} may do nothing`);
 }

@@ -110,6 +110,13 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** The channel is parked already: its record exists in the Sync Map (src/parking/park-record.ts). */
+export class AlreadyParkedError extends HttpError {
+  constructor(message = 'this channel is parked already') {
+    super(409, 'already_parked', message);
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `the request is larger than ${limitBytes} bytes`);

@@ -4,6 +4,9 @@
  * Each event goes to the finisher (when its task carries a transfer) and then to the guard (when
  * its type is one of ORPHAN_GUARD_EVENTS): in that order, so a transfer's failure is recorded
  * before the guard looks, and the guard still closes nothing while an agent is on the channel.
+ * A resumed park's task that nobody took (src/parking/repark.ts) is parked again first, and then
+ * not given to the guard, which would close the channel it keeps open for the customer's next
+ * message; should parking again fail, the guard decides as for any task (closed beats stranded).
  * Always 200 with what was done and why; each decision is logged.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
@@ -14,12 +17,18 @@ import type { TaskRouterWebhookResponse } from '../contract/transfer-answers';
 import * as log from '../edge/log';
 import * as finisher from './transfer-finish';
 import * as orphans from './orphan-guard';
+import * as reparks from '../parking/repark';
 
 export async function handle(
   client: TwilioClient,
   event: TaskRouterWebhookEvent,
-  config: Pick<Config, 'orphanGuardEvents'>,
+  config: Pick<Config, 'orphanGuardEvents' | 'syncServiceSid' | 'parkMapName' | 'publicBaseUrl'>,
 ): Promise<TaskRouterWebhookResponse> {
+  const park = await reparks.repark(client, event, config).catch((err: unknown) => {
+    log.warn('repark failed: the orphan guard decides', { taskSid: event.taskSid, reason: log.describeError(err) });
+    return undefined;
+  });
+  if (park !== undefined) return { action: park.action, reason: park.reason, park };
   const transfer = await finisher.finish(client, event);
   if (transfer !== undefined) {
     log.info('transfer', {

@@ -105,17 +105,19 @@ export async function startPrism(file = 'twilio_flex_v1.json', upstream?: string
 /**
  * One OpenAPI document made of several of Twilio's (paths and components merged; they share
  * none), written to a temporary directory: so one Prism checks calls to Flex and TaskRouter.
- * Returns its path and a function that removes it.
+ * `keep` picks a file's paths (Conversations and Sync both describe `/v1/Services/{…}`: only the
+ * paths the functions call are taken of each). Returns its path and a function that removes it.
  */
-export function mergedSpec(files: string[]): { file: string; remove: () => void } {
+export function mergedSpec(files: string[], keep: (file: string, path: string) => boolean = () => true): { file: string; remove: () => void } {
   const docs = files.map((name) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'twilio-oai', name), 'utf8')) as Record<string, any>);
   const merged = {
     ...docs[0]!,
     paths: {} as Record<string, unknown>,
     components: { schemas: {}, securitySchemes: {} } as Record<string, Record<string, unknown>>,
   };
-  for (const doc of docs) {
+  for (const [i, doc] of docs.entries()) {
     for (const [path, item] of Object.entries(doc.paths as Record<string, any>)) {
+      if (!keep(files[i]!, path)) continue;
       if (path in merged.paths) throw new Error(`${path} is in two of the documents`);
       // Each document's servers go to its paths, since the merged document has one list.
       merged.paths[path] = { servers: doc.servers, ...item };

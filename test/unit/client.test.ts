@@ -14,7 +14,11 @@ import {
   type ListParticipantsResponse,
   type UpdateParticipantResponse,
   type TransferChannelResponse,
+  type ParkChannelResponse,
+  type ResumeChannelResponse,
+  type ListParkedResponse,
 } from '../../client/flex-interaction-channels';
+import type * as parkAnswers from '../../src/contract/park-answers';
 import type * as answers from '../../src/contract/answers';
 import type * as transferAnswers from '../../src/contract/transfer-answers';
 
@@ -28,7 +32,10 @@ const typesAgree: [
   Same<ListParticipantsResponse, z.infer<typeof answers.ListParticipantsResponse>>,
   Same<UpdateParticipantResponse, z.infer<typeof answers.UpdateParticipantResponse>>,
   Same<TransferChannelResponse, z.infer<typeof transferAnswers.TransferChannelResponse>>,
-] = [true, true, true, true, true, true, true];
+  Same<ParkChannelResponse, z.infer<typeof parkAnswers.ParkChannelResponse>>,
+  Same<ResumeChannelResponse, z.infer<typeof parkAnswers.ResumeChannelResponse>>,
+  Same<ListParkedResponse, z.infer<typeof parkAnswers.ListParkedResponse>>,
+] = [true, true, true, true, true, true, true, true, true, true];
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -46,7 +53,7 @@ const channel = {
 };
 
 it('has types that agree with the service', () => {
-  expect(typesAgree).toEqual([true, true, true, true, true, true, true]);
+  expect(typesAgree).toEqual([true, true, true, true, true, true, true, true, true, true]);
 });
 
 it('POSTs a form (a CORS simple request: no header of its own) with the current token as Token', async () => {

@@ -44,12 +44,20 @@ it('describes exactly the endpoints of the contract, and their methods', () => {
     '/close-channel',
     '/get-channel',
     '/list-channels',
+    '/list-parked',
     '/list-participants',
+    '/park-channel',
+    '/resume-channel',
     '/transfer-channel',
     '/update-participant',
+    '/webhooks/conversations',
     '/webhooks/orphan-guard',
     '/webhooks/taskrouter',
   ]);
+  expect(Object.keys(doc.paths['/park-channel'])).toEqual(['post']);
+  expect(Object.keys(doc.paths['/resume-channel'])).toEqual(['post']);
+  expect(Object.keys(doc.paths['/list-parked'])).toEqual(['get', 'post']);
+  expect(doc.paths['/park-channel'].post.responses['409']).toBeDefined();
   expect(Object.keys(doc.paths['/transfer-channel'])).toEqual(['post']);
   expect(Object.keys(doc.paths['/list-participants'])).toEqual(['get', 'post']);
   expect(Object.keys(doc.paths['/update-participant'])).toEqual(['post']);

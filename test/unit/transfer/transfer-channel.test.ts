@@ -59,6 +59,7 @@ it('cold to a queue: channel, participants, workspaces (once), task, invite; the
       attributes: {
         flexInteractionSid: s.interactionSid,
         flexInteractionChannelSid: s.channelSid,
+        conversationSid: s.fake.conversationOf(s.channelSid),
         customerName: 'Ada',
         transfer: {
           id: r.json.transferId,

@@ -1,0 +1,2 @@
+/** /resume-channel: resume a parked conversation now, exactly once (src/parking/resume.ts). */
+export const handler = (require(Runtime.getFunctions()['library']!.path) as typeof import('../src/library')).publicHandler('resume-channel');

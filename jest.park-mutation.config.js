@@ -1,0 +1,8 @@
+/**
+ * The park modules' own tests (test/unit/parking), for their mutation run:
+ * `npx stryker run stryker.park.config.json` (src/parking only). ts-jest skips type checking,
+ * as in jest.mutation.config.js: a mutant that does not type-check must still be run.
+ */
+const mutation = require('./jest.mutation.config');
+
+module.exports = { ...mutation, testMatch: ['<rootDir>/test/unit/parking/**/*.test.ts'] };

@@ -1,0 +1,110 @@
+/**
+ * A resumed park that nobody took (its task's `workflow.timeout` or `task.canceled`, the task
+ * carrying `resumedFrom`: resume.ts) is parked again, so the conversation stays open and the
+ * next customer message tries again: the record is re-created from `resumedFrom` and the task's
+ * attributes (409: another delivery of the event did it), and a new webhook watches the
+ * conversation. The TaskRouter webhook (src/interactions/taskrouter-webhook.ts) then does not
+ * hand the event to the orphan guard, which would close the channel (no agent is on it).
+ *
+ * Acted on only when the event is recent (the orphan guard's MAX_EVENT_AGE_MS: a replayed
+ * signed event must not re-park a conversation finished since), the channel is still open and
+ * no agent is on it (someone took the conversation some other way: nothing to do).
+ */
+import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Config } from '../config';
+import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
+
+import * as z from 'zod/mini';
+import * as errors from '../edge/errors';
+import * as log from '../edge/log';
+import * as params from '../contract/params';
+import * as channels from '../interactions/channels';
+import * as participants from '../interactions/participants';
+import * as tasks from '../interactions/tasks';
+import { MAX_EVENT_AGE_MS, MAX_CLOCK_SKEW_MS } from '../interactions/orphan-guard';
+import * as records from './park-record';
+import * as webhooks from './conversation-webhook';
+
+/** The events on which a resumed task is given up by TaskRouter. */
+export const REPARK_EVENTS = new Set(['workflow.timeout', 'task.canceled']);
+const OPEN = new Set(['setup', 'active']);
+
+const ResumedFrom = z.object({
+  interactionSid: params.InteractionSid,
+  channelSid: params.ChannelSid,
+  conversationSid: records.RecordData.shape.conversationSid,
+  parkedBy: records.RecordData.shape.parkedBy,
+  parkedAt: z.string(),
+  taskSid: records.RecordData.shape.taskSid,
+  workspaceSid: records.RecordData.shape.workspaceSid,
+  queueSid: records.RecordData.shape.queueSid,
+  workflowSid: records.RecordData.shape.workflowSid,
+  taskChannelUniqueName: z.nullable(z.string()),
+});
+
+export interface ReparkDecision {
+  action: 'reparked' | 'ignored';
+  reason: string;
+}
+
+/** The park a task's attributes say it resumed, or undefined when it is no resumed park. */
+export function resumedParkOf(
+  taskAttributes: string | undefined,
+): { resumedFrom: z.infer<typeof ResumedFrom>; original: Record<string, unknown> } | undefined {
+  const { resumedFrom, resumeWorkerSid: _w, flexChannelInviteSid: _i, ...original } = tasks.attributesOf(taskAttributes);
+  const parsed = ResumedFrom.safeParse(resumedFrom);
+  return parsed.success ? { resumedFrom: parsed.data, original } : undefined;
+}
+
+/** Undefined when the event is not a resumed park's give-up (the caller goes on to the orphan guard). */
+export async function repark(
+  client: TwilioClient,
+  event: TaskRouterWebhookEvent,
+  config: Pick<Config, 'syncServiceSid' | 'parkMapName' | 'publicBaseUrl'>,
+  now = Date.now(),
+): Promise<ReparkDecision | undefined> {
+  if (!REPARK_EVENTS.has(event.eventType)) return undefined;
+  const found = resumedParkOf(event.taskAttributes);
+  if (found === undefined) return undefined;
+  const decide = (d: ReparkDecision): ReparkDecision => {
+    log.info('repark', { ...d, eventType: event.eventType, taskSid: event.taskSid, channelSid: found.resumedFrom.channelSid });
+    return d;
+  };
+  const age = event.timestampMs === undefined ? undefined : now - Number(event.timestampMs);
+  if (age === undefined || age > MAX_EVENT_AGE_MS || age < -MAX_CLOCK_SKEW_MS)
+    return decide({
+      action: 'ignored',
+      reason: 'the event carries no recent TimestampMs: a replay, or stale; a resumed park is never closed for it',
+    });
+  const r = found.resumedFrom;
+  const ids = { interactionSid: r.interactionSid, channelSid: r.channelSid };
+  let channel;
+  try {
+    channel = await channels.getChannel(client, ids);
+  } catch (err) {
+    if (err instanceof errors.NotFoundError) return decide({ action: 'ignored', reason: 'the channel no longer exists: nothing to park' });
+    throw err;
+  }
+  if (!OPEN.has(channel.status ?? ''))
+    return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}: nothing to park` });
+  // Agents who left (the parking one: closed) are still listed; only one still on the channel counts.
+  const onChannel = (await participants.readParticipants(client, ids)).filter((p) => p.type === 'agent' && !p.finished);
+  if (onChannel.length > 0) return decide({ action: 'ignored', reason: 'an agent is on the channel: it is not waiting for the customer' });
+
+  const where = records.whereOf(config);
+  const data: records.RecordData = { state: 'parked', ...r, attributes: found.original, webhookSid: null };
+  const created = await records.create(client, where, data);
+  if (!created.created) return decide({ action: 'reparked', reason: 'parked again already (another delivery of this event, or a new park)' });
+  let webhookSid: string;
+  try {
+    const lastIndex = await webhooks.lastMessageIndex(client, r.conversationSid);
+    webhookSid = await webhooks.create(client, r.conversationSid, webhooks.webhookUrl(config, ids), lastIndex + 1);
+  } catch (err) {
+    // Unwatched, the park would strand the customer: undo it, and the orphan guard decides (taskrouter-webhook.ts).
+    await records.remove(client, where, ids.channelSid).catch(() => undefined);
+    throw err;
+  }
+  const saved = await records.update(client, where, { data, revision: created.revision }, { ...data, webhookSid });
+  if (!saved.ok) await webhooks.remove(client, r.conversationSid, webhookSid);
+  return decide({ action: 'reparked', reason: `nobody took the resumed task (${event.eventType}): parked again, the next message resumes it` });
+}
