@@ -16,6 +16,8 @@ export const DEMO = {
   agentWorkerSid: `WK${'a'.repeat(32)}`,
   supervisorWorkerSid: `WK${'b'.repeat(32)}`,
   secondAgentWorkerSid: `WK${'c'.repeat(32)}`,
+  /** The Sync service park keeps its records in (npm start's SYNC_SERVICE_SID). */
+  syncServiceSid: `IS${'e'.repeat(32)}`,
   interactions: [
     { interactionSid: `KD${'1'.repeat(32)}`, channels: [{ sid: `UO${'1'.repeat(32)}`, type: 'chat', agent: true }] },
     {

@@ -1,7 +1,8 @@
 /**
  * The offline sandbox's demo account: a few interactions and channels, a demo agent (on the
  * first chat channel, each of their participations with its task in TaskRouter, so it can be
- * transferred), a second demo agent and a demo supervisor. Fixed SIDs and tokens, so the printed
+ * transferred or parked), a second demo agent, a demo supervisor and the Sync service parks are
+ * recorded in. Fixed SIDs and tokens, so the printed
  * curl commands work as printed.
  */
 import { FakeTwilio } from './fake-twilio';
@@ -22,6 +23,7 @@ export function demoTwilio(): FakeTwilio {
       if (agent) fake.addAgentTask(channel.sid, agent, { customerName: 'Demo customer', channelType: channel.type });
     }
   }
+  fake.sync.addService(DEMO.syncServiceSid);
   const expiration = new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
   fake.addToken(DEMO.agentToken, { identity: 'demo.agent@example.com', roles: ['agent'], workerSid: DEMO.agentWorkerSid, expiration });
   fake.addToken(DEMO.secondAgentToken, {

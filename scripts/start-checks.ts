@@ -44,11 +44,15 @@ export function settingsProblem(env: Record<string, string>): string | undefined
   }
 }
 
-/** The sandbox's settings: the demo account, Twilio at the fake, and local origins for the demo page. */
+/**
+ * The sandbox's settings: the demo account, Twilio at the fake, the demo Sync service (park's
+ * records), and local origins for the demo page. Park's webhook URL needs no setting here: it is
+ * DOMAIN_NAME, which the local gateway sets to its own host, where the fake posts messages.
+ */
 export function sandboxSettings(
   env: Record<string, string>,
   port: number,
-  demo: { accountSid: string; authToken: string },
+  demo: { accountSid: string; authToken: string; syncServiceSid: string },
   fakeUrl: string,
 ): Record<string, string> {
   return {
@@ -57,6 +61,8 @@ export function sandboxSettings(
     AUTH_TOKEN: demo.authToken,
     TWILIO_API_BASE_URL: fakeUrl,
     TWILIO_IAM_BASE_URL: fakeUrl,
+    // Always the demo's: the fake has no other service (an account's SID in .env would make park fail).
+    SYNC_SERVICE_SID: demo.syncServiceSid,
     ALLOWED_ORIGINS: env.ALLOWED_ORIGINS ?? `https://flex.twilio.com,http://localhost:3000,http://127.0.0.1:${port},http://localhost:${port}`,
   };
 }
@@ -81,7 +87,7 @@ export function readStartOptions(shell: NodeJS.ProcessEnv, root: string): StartO
  * The settings as the runtime would get them (for the sandbox, with a stand-in for the fake's
  * URL, which is only known once it listens): throws StartProblem naming the .env key.
  */
-export function checkStartSettings(options: StartOptions, demo: { accountSid: string; authToken: string }): void {
+export function checkStartSettings(options: StartOptions, demo: { accountSid: string; authToken: string; syncServiceSid: string }): void {
   const { env, envPath, port } = options;
   if (!options.sandbox) {
     const problem = settingsProblem(env);

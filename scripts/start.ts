@@ -44,7 +44,7 @@ function printSandboxBanner(url: string): void {
   line(' Real account: copy .env.example to .env, fill in ACCOUNT_SID and AUTH_TOKEN.');
   line('==================================================================================');
   printEndpoints(url);
-  line(` Demo page (pick an interaction, close a channel as the agent or supervisor): ${url}${DEMO_PATH}`);
+  line(` Demo page (close, transfer or park a channel; write as the customer to resume it): ${url}${DEMO_PATH}`);
   line('');
   line(` Demo agent token:      ${DEMO.agentToken}`);
   line(`   worker ${DEMO.agentWorkerSid}, on ${agentOn.length} channels:`);

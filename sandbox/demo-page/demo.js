@@ -2,15 +2,36 @@
 // supervisor, or see a channel's participants and let the demo agent leave it (wrap up or
 // complete) while the conversation stays open, or transfer it (cold) to demo agent 2, who
 // accepts or declines through the sandbox-only /demo/sandbox/offer (the fake of Twilio then
-// posts TaskRouter's events to /webhooks/taskrouter). Every call goes through the real client
+// posts TaskRouter's events to /webhooks/taskrouter), or park it: the customer's message (the
+// sandbox-only /demo/sandbox/customer-message has the fake post onMessageAdded to
+// /webhooks/conversations) resumes it, and the resumed task is offered to the demo agent again
+// (/demo/sandbox/offer, to: agent). Every call goes through the real client
 // (./client.mjs, the build of client/). Values from the API are set as text, never as HTML.
 import { FlexInteractionChannelsClient } from './client.mjs';
+import { listParked, parkButtons } from './demo-park.js';
 
 const config = await (await fetch('./config.json')).json();
 const $ = (id) => document.getElementById(id);
 // What an answer means, in a sentence, above the raw JSON.
 function outcome(value) {
   if (value && value.error) return `Refused: ${value.error.status} ${value.error.code}: ${value.error.message}`;
+  if (value && value.park && value.participant)
+    return value.webhookSid
+      ? `Parked: the demo agent's participant is ${value.participant.status} (task completed); the conversation stays open, and the customer's next message resumes it.`
+      : `Parked, but no webhook could watch the conversation: it was resumed at once (${value.resumed ? value.resumed.action : '?'}).`;
+  if (value && value.conversationSid && Array.isArray(value.webhook)) {
+    const resumed = value.tasks.find((t) => t.resumed && t.assignmentStatus === 'pending');
+    if (value.webhook.length === 0) return 'The customer wrote; no webhook watches the conversation (it is not parked).';
+    return resumed
+      ? `The customer wrote: the park was resumed (one invite); the new task ${resumed.sid} is offered to the demo agent.`
+      : `The customer wrote: ${value.webhook.map((w) => (w.body && w.body.action) || w.status).join(', ')}.`;
+  }
+  if (value && value.to === 'agent')
+    return value.answer === 'accept'
+      ? 'The demo agent accepted the resumed task: they are back on the conversation, with its original attributes.'
+      : `The demo agent declined the resumed task (it is ${value.task.assignmentStatus} again).`;
+  if (value && Array.isArray(value.parked)) return `${value.count} parked conversation(s).`;
+  if (value && value.action && value.reason) return `Resume: ${value.action} (${value.reason}).`;
   if (value && value.taskStatus && value.channel)
     return `Channel ${value.channel.status}; its tasks ${value.taskStatus === 'completed' ? 'completed' : 'went to wrapping'} (taskStatus: ${value.taskStatus}).`;
   if (value && value.taskStatus && value.participant)
@@ -164,9 +185,12 @@ async function participants(channel, keepAnswer = false) {
     );
   };
   $('transfer').replaceChildren(...(config.transfers ? [button('Transfer (cold) to demo agent 2', { transfer: channel.sid }, transfer)] : []));
+  parkButtons(ui, channel, task);
 }
 
+const ui = { $, show, failed, button, cell, code, client, config, participants };
 $('load').onclick = () => load();
+$('list-parked').onclick = () => listParked(ui);
 $('interaction').onchange = () => load();
 $('who').onchange = () => undefined;
 document.body.dataset.ready = 'yes';
