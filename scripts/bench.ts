@@ -13,6 +13,9 @@
  * - participants: list-participants and update-participant against baselines making the same calls;
  * - transfer: /transfer-channel against a baseline making the same calls, and the Twilio calls per
  *   transfer and per finishing TaskRouter event, counted from the fake's request log;
+ * - park: /park-channel, a resume by the customer's message and /resume-channel against baselines
+ *   making the same calls, and the Twilio calls per park, per resume and per duplicate delivery,
+ *   counted from the fake's request log (scripts/bench/park.ts);
  * - profile: where a warm request's CPU goes at concurrency 50, ours against the baseline;
  * - iam: IAM calls per 1,000 requests with one token, and under a flood of unknown tokens;
  * - lockout: fresh agent tokens under a flood of junk at concurrency 50, IAM slow (scripts/bench/lockout.ts);
@@ -34,13 +37,14 @@ import { iamCosts } from './bench/iam';
 import { lockoutBench } from './bench/lockout';
 import { participantsTable } from './bench/participants';
 import { transferTable } from './bench/transfer';
+import { parkTable } from './bench/park';
 import { profile } from './bench/profile';
 import { finish, say, verdict } from './bench/report';
 import { pinCores, startServer, USUAL_PRELOAD } from './bench/servers';
 import { intro, warmTable } from './bench/warm';
 import { ROOT } from './root';
 
-const PARTS = ['warm', 'participants', 'transfer', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
+const PARTS = ['warm', 'participants', 'transfer', 'park', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((p) => p.length > 0);
 for (const part of only)
   if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: no part "${part}" (parts: ${PARTS.join(', ')})`);
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
   if (runs('warm')) await warmTable(b, server.url, usualServer.url);
   if (runs('participants')) await participantsTable(b, server.url);
   if (runs('transfer')) await transferTable(b, server.url);
+  if (runs('park')) await parkTable(b, server.url);
   if (runs('profile')) await profile(b);
   if (runs('iam')) await iamCosts(b, server.url);
   if (runs('lockout')) await lockoutBench({ fake: b.fake, url: server.url, say, verdict });

@@ -45,6 +45,8 @@ export async function setUp(): Promise<Bench> {
     TWILIO_API_BASE_URL: twilioUrl,
     TWILIO_IAM_BASE_URL: twilioUrl,
     REQUEST_DEADLINE_MS: String(KNOBS.deadlineMs),
+    // The park records' Sync service (park and resume need one: scripts/bench/park.ts).
+    SYNC_SERVICE_SID: fake.sync.addService(),
   };
   const usualSettings = { ACCOUNT_SID: DEMO.accountSid, AUTH_TOKEN: DEMO.authToken, USUAL_TWILIO_URL: twilioUrl };
   const ours = join(ROOT, 'dist', 'functions');

@@ -1,6 +1,7 @@
 /** Load generation and timing: autocannon runs, floods of distinct tokens, single timed requests, peak RSS. */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +49,11 @@ export async function load(
   if (init.body !== undefined) args.push('-b', init.body);
   args.push(url);
   const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  return figures(stdout);
+}
+
+/** The figures of an autocannon summary. */
+function figures(stdout: string): Figures {
   const result = JSON.parse(stdout) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
@@ -62,6 +68,30 @@ export async function load(
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
   };
+}
+
+/**
+ * `amount` requests, `connections` at a time, each a different one of `requests` (at least
+ * `amount + connections` of them: sequence.ts says why), driven by autocannon in its own process.
+ */
+export async function loadEach(
+  url: string,
+  connections: number,
+  amount: number,
+  requests: Array<Target['init'] & { path: string }>,
+): Promise<Figures> {
+  if (requests.length < amount + connections) throw new Error(`loadEach: ${requests.length} requests listed, ${amount + connections} needed`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sequence-'));
+  try {
+    const file = join(dir, 'requests.json');
+    writeFileSync(file, JSON.stringify({ url, connections, amount, requests: requests.map((r) => ({ method: 'GET', headers: {}, ...r })) }));
+    const { stdout } = await run(process.execPath, [join(__dirname, 'sequence.js'), file], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const failures = (JSON.parse(stdout) as { failures: string[] }).failures;
+    if (failures.length > 0) process.stderr.write(`loadEach ${url}: not 2xx: ${failures.join(' | ')}\n`);
+    return figures(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Send one request per token, `concurrency` at a time; count the answers by status. */
