@@ -40,6 +40,7 @@ const ResumedFrom = z.object({
   queueSid: records.RecordData.shape.queueSid,
   workflowSid: records.RecordData.shape.workflowSid,
   taskChannelUniqueName: z.nullable(z.string()),
+  claimId: z.optional(z.string()),
 });
 
 export interface ReparkDecision {
@@ -94,17 +95,52 @@ export async function repark(
   const where = records.whereOf(config);
   const data: records.RecordData = { state: 'parked', ...r, attributes: found.original, webhookSid: null };
   const created = await records.create(client, where, data);
-  if (!created.created) return decide({ action: 'reparked', reason: 'parked again already (another delivery of this event, or a new park)' });
+  const reparked = {
+    action: 'reparked' as const,
+    reason: `nobody took the resumed task (${event.eventType}): parked again, the next message resumes it`,
+  };
+  if (!created.created) {
+    const left = await leftBehind(client, where, ids.channelSid, r.claimId);
+    if (left === undefined) return decide({ action: 'reparked', reason: 'parked again already (another delivery of this event, or a new park)' });
+    // The resume that made this task could not delete its record (resume.ts cleanUp): the record still says
+    // `resuming` under that resume's claim and nothing watches the conversation. Watch it again, and the record
+    // becomes `parked` (If-Match), so the next message resumes it.
+    if (left.data.webhookSid !== null) await webhooks.remove(client, r.conversationSid, left.data.webhookSid).catch(() => undefined);
+    const { claim: _claim, ...rest } = left.data;
+    await watch(client, where, r.conversationSid, ids, config, left, { ...rest, state: 'parked', webhookSid: null }, false);
+    return decide({ ...reparked, reason: `${reparked.reason} (the resume's record was left behind: taken back)` });
+  }
+  await watch(client, where, r.conversationSid, ids, config, { data, revision: created.revision }, data, true);
+  return decide(reparked);
+}
+
+/** The record a resume left behind when it is still claimed by the resume of this task (`claimId`), else undefined. */
+async function leftBehind(client: TwilioClient, where: ReturnType<typeof records.whereOf>, channelSid: string, claimId: string | undefined) {
+  if (claimId === undefined) return undefined;
+  const record = await records.fetch(client, where, channelSid);
+  return record?.data.state === 'resuming' && record.data.claim?.id === claimId ? record : undefined;
+}
+
+/** A webhook on the conversation, its SID written into the record (If-Match); a record changed meanwhile keeps no second webhook. */
+async function watch(
+  client: TwilioClient,
+  where: ReturnType<typeof records.whereOf>,
+  conversationSid: string,
+  ids: { interactionSid: string; channelSid: string },
+  config: Pick<Config, 'publicBaseUrl'>,
+  record: records.ParkRecord,
+  data: records.RecordData,
+  removeOnFailure: boolean,
+): Promise<void> {
   let webhookSid: string;
   try {
-    const lastIndex = await webhooks.lastMessageIndex(client, r.conversationSid);
-    webhookSid = await webhooks.create(client, r.conversationSid, webhooks.webhookUrl(config, ids), lastIndex + 1);
+    const lastIndex = await webhooks.lastMessageIndex(client, conversationSid);
+    webhookSid = await webhooks.create(client, conversationSid, webhooks.webhookUrl(config, ids), lastIndex + 1);
   } catch (err) {
     // Unwatched, the park would strand the customer: undo it, and the orphan guard decides (taskrouter-webhook.ts).
-    await records.remove(client, where, ids.channelSid).catch(() => undefined);
+    if (removeOnFailure) await records.remove(client, where, ids.channelSid).catch(() => undefined);
     throw err;
   }
-  const saved = await records.update(client, where, { data, revision: created.revision }, { ...data, webhookSid });
-  if (!saved.ok) await webhooks.remove(client, r.conversationSid, webhookSid);
-  return decide({ action: 'reparked', reason: `nobody took the resumed task (${event.eventType}): parked again, the next message resumes it` });
+  const saved = await records.update(client, where, record, { ...data, webhookSid });
+  if (!saved.ok) await webhooks.remove(client, conversationSid, webhookSid);
 }
