@@ -64,7 +64,9 @@ describe('park refuses', () => {
 
   it('an agent whose routing carries no task: 400 on participantSid', async () => {
     const url = `${w.baseUrl}/v1/Interactions/${w.interactionSid}/Channels/${w.channelSid}/Participants`;
-    const listed = await (await fetch(url, { headers: { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) } })).json();
+    const listed = (await (await fetch(url, { headers: { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) } })).json()) as {
+      participants: Array<{ routing_properties?: Record<string, unknown> }>;
+    };
     for (const p of listed.participants) if (p.routing_properties) delete p.routing_properties.task_sid;
     w.fake.clearRequests();
     w.fake.inject({ kind: 'answer', status: 200, body: listed }, (q) => q.method === 'GET' && q.path.endsWith('/Participants'));
