@@ -1,0 +1,86 @@
+/**
+ * park's refusals as callers read them: each branch of who parks, with the field it names and the
+ * message it gives (the mutation run of src/parking showed these texts and branches unchecked).
+ */
+import { parking } from '../../../src/parking/park';
+import { ConflictError, ForbiddenError, InvalidRequestError } from '../../../src/edge/errors';
+import type { ListedParticipant } from '../../../src/interactions/participants';
+import type { ParticipantScope } from '../../../src/credentials/policy';
+
+const WK = `WK${'d'.repeat(32)}`;
+const WK2 = `WK${'e'.repeat(32)}`;
+const WT = `WT${'9'.repeat(32)}`;
+const UT = (n: number) => `UT${String(n).repeat(32)}`;
+
+const agent = (n: number, workerSid: string, finished = false): ListedParticipant => ({
+  sid: UT(n),
+  type: 'agent',
+  workerSid,
+  taskSid: WT,
+  reservationSid: null,
+  finished,
+});
+const other = (n: number, type: string | null): ListedParticipant => ({
+  sid: UT(n),
+  type,
+  workerSid: null,
+  taskSid: null,
+  reservationSid: null,
+  finished: false,
+});
+const customer = other(1, 'customer');
+
+function refusal(scope: ParticipantScope, listed: ListedParticipant[], named: string | undefined): Error {
+  try {
+    parking(scope, listed, named);
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a refusal');
+}
+const fieldOf = (err: Error) => (err as InvalidRequestError).details?.[0];
+
+describe('who parks: the refusals callers read', () => {
+  it.each<[string, ListedParticipant[], string | undefined, string]>([
+    ['a participant not on the channel', [customer, agent(2, WK)], UT(3), 'is not a participant of this channel'],
+    ['the customer', [customer, agent(2, WK)], UT(1), 'is a customer participant, not an agent'],
+    ['a typeless participant', [other(4, null), agent(2, WK)], UT(4), 'is a typeless participant, not an agent'],
+    ['an agent who left', [customer, agent(2, WK, true)], UT(2), 'has already left the conversation (wrapped up or closed)'],
+    ['nobody', [customer], undefined, 'no agent is on this channel to park'],
+    ['only a finished agent', [customer, agent(2, WK, true)], undefined, 'no agent is on this channel to park'],
+    ['two agents, none named', [customer, agent(2, WK), agent(3, WK2)], undefined, 'must name one: 2 agent participants are on this channel'],
+  ])('%s: 400 on participantSid, saying why', (_, listed, named, message) => {
+    const err = refusal({ kind: 'any' }, listed, named);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect(fieldOf(err)).toEqual({ field: 'participantSid', message });
+  });
+
+  it('an agent who is not on the channel: 403 saying who may park', () => {
+    const err = refusal({ kind: 'own', workerSid: WK2 }, [customer, agent(2, WK)], undefined);
+    expect(err).toBeInstanceOf(ForbiddenError);
+    expect(err.message).toBe('you are not an agent participant of this channel: only its agent or a supervisor may park it');
+  });
+
+  it("an agent picks their own participant among the channel's, never a finished one", () => {
+    expect(parking({ kind: 'own', workerSid: WK }, [agent(3, WK, true), customer, agent(2, WK)], undefined).sid).toBe(UT(2));
+  });
+
+  it('an agent whose only participant finished: 403, not a pick of the finished one', () => {
+    expect(refusal({ kind: 'own', workerSid: WK }, [customer, agent(2, WK, true)], undefined)).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('an agent with a second agent on the channel: 409, even though their own is one', () => {
+    const err = refusal({ kind: 'own', workerSid: WK }, [customer, agent(2, WK), agent(3, WK2)], undefined);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toBe('another agent is on this channel: a conversation is parked by its last agent (leave with /update-participant instead)');
+  });
+
+  it('a finished second agent does not block the park', () => {
+    expect(parking({ kind: 'any' }, [customer, agent(2, WK), agent(3, WK2, true)], undefined).sid).toBe(UT(2));
+    expect(parking({ kind: 'any' }, [customer, agent(2, WK), agent(3, WK2, true)], UT(2)).sid).toBe(UT(2));
+  });
+
+  it('a non-agent participant is never counted as an agent', () => {
+    expect(parking({ kind: 'any' }, [other(4, 'supervisor'), agent(2, WK), customer], undefined).sid).toBe(UT(2));
+  });
+});
