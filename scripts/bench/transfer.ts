@@ -96,7 +96,8 @@ async function callCounts(b: Bench, url: string): Promise<void> {
 }
 
 export async function transferTable(b: Bench, url: string): Promise<void> {
-  const body = JSON.stringify({ interactionSid: b.kd, channelSid: b.uo, queueSid: QUEUE });
+  // A channel of its own: earlier parts (warm's agent close) close the demo channel, and a closed channel is refused.
+  const body = JSON.stringify({ ...conversation(b), queueSid: QUEUE });
   const c: Record<Side, Target> = {
     ours: { path: '/transfer-channel', init: { method: 'POST', headers: { ...json, ...bearer(DEMO.agentToken) }, body } },
     base: { path: '/baseline-transfer-channel', init: { method: 'POST', headers: json, body } },
@@ -119,7 +120,13 @@ export async function transferTable(b: Bench, url: string): Promise<void> {
     say(
       `| transfer-channel | ${connections} | ${fmt(o.rps, 0)} | ${fmt(o.p50)} | ${fmt(o.p99)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${fmt(o.p50 / base.p50, 2)} | ${o.errors}, ${base.errors} |`,
     );
-    verdict(`transfer-channel, ${b.fake.latencyMs} ms, c=${connections}: p50 ≤ 1.05 × base`, fmt(o.p50 / base.p50, 2), o.p50 / base.p50 <= 1.05);
+    // A run with errors measured refusals, not transfers: never a met target.
+    const clean = o.errors === 0 && base.errors === 0;
+    verdict(
+      `transfer-channel, ${b.fake.latencyMs} ms, c=${connections}: p50 ≤ 1.05 × base`,
+      clean ? fmt(o.p50 / base.p50, 2) : `${fmt(o.p50 / base.p50, 2)} with ${o.errors + base.errors} errors`,
+      clean && o.p50 / base.p50 <= 1.05,
+    );
   }
   await callCounts(b, url);
 }
