@@ -18,6 +18,7 @@ import { hex, notFound, send, twilioError } from './fake-twilio/types';
 import { routeInteractions } from './fake-twilio/interactions';
 import * as iam from './fake-twilio/iam';
 import * as conversations from './fake-twilio/conversations';
+import * as delivery from './fake-twilio/conversation-delivery';
 import { FakeSync } from './fake-twilio/sync';
 import { LoopbackServer, applyFault, basicUser, parseBody, readBody } from './fake-twilio/wire';
 import { FakeTaskRouter } from './fake-taskrouter';
@@ -127,15 +128,15 @@ export class FakeTwilio implements FakeState {
   }
 
   /** The customer (or anyone) writes in a conversation: the message is added and posted to its webhooks, all at once. */
-  addMessage(conversationSid: string, message: { author: string; body: string }): Promise<conversations.Delivery[]> {
+  addMessage(conversationSid: string, message: { author: string; body: string }): Promise<delivery.Delivery[]> {
     const c = this.conversations.get(conversationSid);
     if (!c) throw new Error(`the fake has no conversation ${conversationSid}`);
-    return conversations.addMessage(this, c, message.author, message.body).deliveries;
+    return delivery.addMessage(this, c, message.author, message.body).deliveries;
   }
 
   /** The form Twilio posts for `onMessageAdded` of a message (for a test that delivers it itself with deliverEvent). */
   messageEvent(conversationSid: string, message: conversations.MessageState): Record<string, string> {
-    return conversations.messageEvent(this, this.conversations.get(conversationSid)!, message);
+    return delivery.messageEvent(this, this.conversations.get(conversationSid)!, message);
   }
 
   /** Post TaskRouter events to an Event Callback URL, signed with the account's auth token. */
