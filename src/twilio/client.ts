@@ -72,9 +72,11 @@ function clientOptions(config: Config): ClientOptions {
   };
 }
 
+const sharedOf = configs.perConfig((config: Config) => sharedFor(clientOptions(config)));
+
 /** The shared Twilio client for these settings (a call made through it outside a request gets a fresh fallback deadline). */
 export function twilioClient(config: Config): TwilioClient {
-  return sharedFor(clientOptions(config)).client;
+  return sharedOf(config).client;
 }
 
 /**
@@ -85,7 +87,7 @@ export function twilioClient(config: Config): TwilioClient {
  * first use (a few small objects a request: measured about 4 µs).
  */
 export function requestClient(config: Config, deadline: Deadline): TwilioClient {
-  const shared = sharedFor(clientOptions(config));
+  const shared = sharedOf(config);
   const view = Object.create(shared.viewBase) as { _httpClient: unknown };
   view._httpClient = shared.transport.forDeadline(deadline);
   return view as unknown as TwilioClient;
@@ -94,19 +96,26 @@ export function requestClient(config: Config, deadline: Deadline): TwilioClient 
 let loading = false;
 
 /**
- * Have the helper load its Flex API code (about 10 ms the first time, in a fresh container) on
- * the next turn of the event loop. The endpoint calls this once a request's credential check is
- * under way: a fresh container's first request always waits for IAM (nothing is cached yet),
- * and the load then happens during that wait instead of after it. Later calls do nothing.
+ * Have the helper load its Flex API code (about 10 to 30 ms the first time, in a fresh
+ * container) while a call to Twilio is in flight. The endpoint calls this once a request's
+ * credential check is under way: a fresh container's first request always asks IAM (nothing is
+ * cached yet), and the load then happens while IAM answers instead of after. It waits for that
+ * call to be on the wire (transport afterNextSend): loading on the next turn of the event loop,
+ * as this did first, held back the call's own connect and write until the load was done, so
+ * nothing overlapped (measured: a trace of the cold first request, docs/performance.md). When
+ * no call follows (a signed request), the request's own first call loads the code as it would
+ * have anyway, and this load then finds it loaded. Later calls do nothing.
  */
 export function loadSoon(config: Config): void {
   if (loading) return;
   loading = true;
-  setImmediate(() => {
-    try {
-      void twilioClient(config).flexApi.v1;
-    } catch {
-      // The request's own call to Twilio builds the client again and reports what is wrong.
-    }
-  });
+  transports.afterNextSend(() =>
+    setImmediate(() => {
+      try {
+        void twilioClient(config).flexApi.v1;
+      } catch {
+        // The request's own call to Twilio builds the client again and reports what is wrong.
+      }
+    }),
+  );
 }

@@ -105,6 +105,25 @@ function flatHeaders(headers: import('node:http').IncomingHttpHeaders): Record<s
 
 type Attempt = { kind: 'answer'; response: TransportResponse } | import('./retry').Outcome;
 
+/** What waits for the next call to be on the wire (twilio/client loadSoon). */
+let waitingForSend: Array<() => void> = [];
+
+/**
+ * Run `fn` once the next call to Twilio (any transport's) has been handed whole to the
+ * connection: its request written (after any connect and TLS handshake), its answer not yet
+ * come. Work that blocks the event loop is best done then: before it, the blocking would hold
+ * the call itself back (a new connection needs the loop to connect and to write).
+ */
+export function afterNextSend(fn: () => void): void {
+  waitingForSend.push(fn);
+}
+
+function sent(): void {
+  const waiting = waitingForSend;
+  waitingForSend = [];
+  for (const fn of waiting) fn();
+}
+
 /** One try: Twilio's whole answer, or how the try failed (a timeout, or the connection). */
 function attemptOnce(url: URL, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<Attempt> {
   return new Promise<Attempt>((resolve) => {
@@ -138,6 +157,7 @@ function attemptOnce(url: URL, init: { method: string; headers: Record<string, s
       req.destroy();
     }, timeoutMs);
     req.on('error', (err) => settle({ kind: 'network', sentNothing: sentNothing(err), cause: causeCode(err) ?? 'connection failed' }));
+    if (waitingForSend.length > 0) req.once('finish', sent);
     req.end(init.body);
   });
 }
