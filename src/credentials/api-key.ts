@@ -100,10 +100,10 @@ export class ApiKeyValidator {
 const validatorFor = configs.perSettings((options: ApiKeyValidatorOptions) => new ApiKeyValidator(options));
 
 /** The warm container's API key validator for these settings. */
-export function apiKeyValidator(config: Config): ApiKeyValidator {
-  return validatorFor({
+export const apiKeyValidator: (config: Config) => ApiKeyValidator = configs.perConfig((config) =>
+  validatorFor({
     accountSid: config.accountSid,
     baseUrl: config.apiBaseUrl ?? restApiBaseUrl(config.region, config.edge),
     ...credentialCache.checkSettings(config),
-  });
-}
+  }),
+);

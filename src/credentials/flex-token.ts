@@ -230,7 +230,7 @@ export class FlexTokenValidator {
 const validatorFor = configs.perSettings((options: ValidatorOptions) => new FlexTokenValidator(options));
 
 /** The warm container's validator for these settings (its cache lives as long as the container). */
-export function flexTokenValidator(config: Config): FlexTokenValidator {
+export const flexTokenValidator: (config: Config) => FlexTokenValidator = configs.perConfig((config) => {
   const { username, password } = configs.twilioCredentials(config);
   return validatorFor({
     accountSid: config.accountSid,
@@ -239,4 +239,4 @@ export function flexTokenValidator(config: Config): FlexTokenValidator {
     baseUrl: config.iamBaseUrl ?? iamBaseUrl(config.region),
     ...credentialCache.checkSettings(config),
   });
-}
+});
