@@ -17,6 +17,9 @@
  *   making the same calls, and the Twilio calls per park, per resume and per duplicate delivery,
  *   counted from the fake's request log (scripts/bench/park.ts);
  * - profile: where a warm request's CPU goes at concurrency 50, ours against the baseline;
+ * - cpu: CPU per warm request from /proc, ours and the baseline in one server, short alternating
+ *   rounds, with the baseline against itself as the control (scripts/bench/cpu.ts);
+ * - stages: our own work in one warm get-channel request, stage by stage, in a loop (scripts/bench/stages.ts);
  * - iam: IAM calls per 1,000 requests with one token, and under a flood of unknown tokens;
  * - lockout: fresh agent tokens under a flood of junk at concurrency 50, IAM slow (scripts/bench/lockout.ts);
  * - faults: the answer time while Twilio answers 429 forever or hangs;
@@ -39,12 +42,14 @@ import { participantsTable } from './bench/participants';
 import { transferTable } from './bench/transfer';
 import { parkTable } from './bench/park';
 import { profile } from './bench/profile';
+import { cpuPerRequest } from './bench/cpu';
+import { stages } from './bench/stages';
 import { finish, say, verdict } from './bench/report';
 import { pinCores, startServer, USUAL_PRELOAD } from './bench/servers';
 import { intro, warmTable } from './bench/warm';
 import { ROOT } from './root';
 
-const PARTS = ['warm', 'participants', 'transfer', 'park', 'profile', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
+const PARTS = ['warm', 'participants', 'transfer', 'park', 'profile', 'cpu', 'stages', 'iam', 'lockout', 'faults', 'cold', 'browser'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((p) => p.length > 0);
 for (const part of only)
   if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: no part "${part}" (parts: ${PARTS.join(', ')})`);
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
   if (runs('transfer')) await transferTable(b, server.url);
   if (runs('park')) await parkTable(b, server.url);
   if (runs('profile')) await profile(b);
+  if (runs('cpu')) await cpuPerRequest(b);
+  if (runs('stages')) await stages(b);
   if (runs('iam')) await iamCosts(b, server.url);
   if (runs('lockout')) await lockoutBench({ fake: b.fake, url: server.url, say, verdict });
   if (runs('faults')) await faults(b, server.url);
