@@ -1,5 +1,5 @@
 /** Each setting exactly: its messages, edges and values; and one instance per settings (perSettings). */
-import { loadConfig, perSettings, twilioCredentials } from '../../../src/config';
+import { loadConfig, perConfig, perSettings, twilioCredentials } from '../../../src/config';
 import { MisconfiguredError } from '../../../src/edge/errors';
 import * as f from '../../support/fixtures';
 
@@ -153,5 +153,21 @@ describe('perSettings: one instance per settings', () => {
     options.a = 2;
     expect(get(options)).not.toBe(first);
     expect(get(options).a).toBe(2);
+  });
+});
+
+describe('perConfig: derived once per Config object', () => {
+  it('derives again only for another Config (loadConfig hands back the same one while the settings stay)', () => {
+    const derive = jest.fn((c: { accountSid: string }) => ({ of: c.accountSid }));
+    const get = perConfig(derive as never) as (c: object) => { of: string };
+    const context = { ACCOUNT_SID: f.ACCOUNT_SID, AUTH_TOKEN: f.AUTH_TOKEN };
+    const a = loadConfig(context as never);
+    expect(loadConfig({ ...context } as never)).toBe(a);
+    const first = get(a);
+    expect(get(loadConfig({ ...context } as never))).toBe(first);
+    expect(derive).toHaveBeenCalledTimes(1);
+    const b = loadConfig({ ...context, REQUEST_DEADLINE_MS: '5000' } as never);
+    expect(get(b)).not.toBe(first);
+    expect(derive).toHaveBeenCalledTimes(2);
   });
 });
