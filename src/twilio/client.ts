@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Deadline } from './deadline';
 
 import * as transports from './transport';
+import * as wire from './wire';
 import * as configs from '../config';
 
 interface ClientOptions {
@@ -100,7 +101,7 @@ let loading = false;
  * container) while a call to Twilio is in flight. The endpoint calls this once a request's
  * credential check is under way: a fresh container's first request always asks IAM (nothing is
  * cached yet), and the load then happens while IAM answers instead of after. It waits for that
- * call to be on the wire (transport afterNextSend): loading on the next turn of the event loop,
+ * call to be on the wire (twilio/wire afterNextSend): loading on the next turn of the event loop,
  * as this did first, held back the call's own connect and write until the load was done, so
  * nothing overlapped (measured: a trace of the cold first request, docs/performance.md). When
  * no call follows (a signed request), the request's own first call loads the code as it would
@@ -109,7 +110,7 @@ let loading = false;
 export function loadSoon(config: Config): void {
   if (loading) return;
   loading = true;
-  transports.afterNextSend(() =>
+  wire.afterNextSend(() =>
     setImmediate(() => {
       try {
         void twilioClient(config).flexApi.v1;
