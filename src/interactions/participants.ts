@@ -45,14 +45,23 @@ const FINISHED = new Set(['wrapping', 'wrapup', 'completed', 'closed']);
 /** `worker_sid`, `workerSid`, `WorkerSid`, … → one key to compare. */
 const squash = (key: string): string => key.replace(/[_-]/g, '').toLowerCase();
 
-function routingField(props: Record<string, unknown>, name: string): unknown {
-  const wanted = squash(name);
-  for (const [key, value] of Object.entries(props)) if (squash(key) === wanted && value !== undefined && value !== null) return value;
-  return undefined;
+/**
+ * The routing properties by squashed key, each the first value that is there (not null): every
+ * key is squashed once, not once per field looked up (measured in the CPU profile of a park,
+ * which reads a channel's participants: the per-field loop was most of their normalization).
+ */
+function routingFields(props: Record<string, unknown>): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    const squashed = squash(key);
+    if (!fields.has(squashed)) fields.set(squashed, value);
+  }
+  return fields;
 }
 
-const idOf = (props: Record<string, unknown>, name: string, kind: SidKind): string | null => {
-  const value = routingField(props, name);
+const idOf = (fields: Map<string, unknown>, squashedName: string, kind: SidKind): string | null => {
+  const value = fields.get(squashedName);
   return isSid(kind, value) ? value : null;
 };
 
@@ -65,13 +74,14 @@ export function normalizeParticipant(instance: unknown): ListedParticipant {
     typeof routingProperties === 'object' && routingProperties !== null && !Array.isArray(routingProperties)
       ? (routingProperties as Record<string, unknown>)
       : {};
-  const status = routingField(props, 'status');
+  const fields = routingFields(props);
+  const status = fields.get('status');
   return {
     sid,
     type: typeof type === 'string' ? type : null,
-    workerSid: idOf(props, 'worker_sid', 'worker'),
-    taskSid: idOf(props, 'task_sid', 'task'),
-    reservationSid: idOf(props, 'reservation_sid', 'reservation'),
+    workerSid: idOf(fields, 'workersid', 'worker'),
+    taskSid: idOf(fields, 'tasksid', 'task'),
+    reservationSid: idOf(fields, 'reservationsid', 'reservation'),
     finished: typeof status === 'string' && FINISHED.has(status.toLowerCase()),
   };
 }

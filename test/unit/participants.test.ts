@@ -61,6 +61,17 @@ describe('normalizeParticipant', () => {
     for (const status of ['accepted', 'pending', 7]) expect(normalizeParticipant({ sid: UT, routingProperties: { status } }).finished).toBe(false);
   });
 
+  it('two spellings of one field: the first that is there (not null) is read, whichever spelling it has', () => {
+    const p = normalizeParticipant({
+      sid: UT,
+      type: 'agent',
+      routingProperties: { worker_sid: null, WorkerSid: WK, workerSid: WT, Task_Sid: WT, status: null, Status: 'closed' },
+    });
+    expect(p).toEqual({ sid: UT, type: 'agent', workerSid: WK, taskSid: WT, reservationSid: null, finished: true });
+    const wrongFirst = normalizeParticipant({ sid: UT, type: 'agent', routingProperties: { worker_sid: 'WK1', workerSid: WK } });
+    expect(wrongFirst.workerSid).toBeNull();
+  });
+
   it.each([[{}], [{ sid: 'UO' + '1'.repeat(32) }], [{ sid: 5 }], [null]])('a participant without a UT sid is an upstream error: %j', (instance) => {
     expect(() => normalizeParticipant(instance)).toThrow(new UpstreamError('Twilio answered with a participant we could not read'));
   });
