@@ -62,18 +62,23 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly policy: import('./retry').RetryPolicy;
+  /** The configured base URL's origin and path (no trailing slash), parsed once, not once a call. */
+  private readonly base: string | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.sleep = options.sleep ?? defaultSleep;
     this.policy = options.policy ?? retry.DEFAULT_POLICY;
+    if (options.baseUrl !== undefined) {
+      const base = new URL(options.baseUrl);
+      this.base = `${base.origin}${base.pathname.replace(/\/$/, '')}`;
+    }
   }
 
   /** The URL a request for `uri` really goes to. */
   target(uri: string): URL {
     const url = new URL(uri);
-    if (this.options.baseUrl === undefined) return url;
-    const base = new URL(this.options.baseUrl);
-    return new URL(`${base.origin}${base.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`);
+    if (this.base === undefined) return url;
+    return new URL(`${this.base}${url.pathname}${url.search}`);
   }
 
   /**
