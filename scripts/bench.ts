@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (runs('warm')) await warmTable(b, server.url, usualServer.url);
   if (runs('participants')) await participantsTable(b, server.url);
   if (runs('transfer')) await transferTable(b, server.url);
-  if (runs('park')) await parkTable(b, server.url);
+  if (runs('park')) await parkTable(b, server.url, server.child.pid!);
   if (runs('profile')) await profile(b);
   if (runs('cpu')) await cpuPerRequest(b);
   if (runs('stages')) await stages(b);

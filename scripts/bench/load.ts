@@ -9,6 +9,15 @@ import { ROOT } from '../root';
 
 export const run = promisify(execFile);
 
+/** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** A process's user + system CPU time so far, in ms, from /proc (Linux; throws elsewhere). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
 export interface Figures {
   rps: number;
   p50: number;

@@ -56,8 +56,11 @@ function perRequest(profile: Profile, requests: number): Record<Category, number
   return totals;
 }
 
-async function profiled(b: Bench, path: string, init: Target['init']): Promise<{ cpu: Record<Category, number>; rps: number }> {
-  const file = join(tmpdir(), `fic-bench-${process.pid}-${Date.now()}.cpuprofile`);
+/** Where to keep each profile (to open in Chrome DevTools); unset, they are deleted once read. */
+const KEEP_DIR = process.env.BENCH_PROFILE_DIR;
+
+async function profiled(b: Bench, name: string, path: string, init: Target['init']): Promise<{ cpu: Record<Category, number>; rps: number }> {
+  const file = KEEP_DIR !== undefined ? join(KEEP_DIR, `${name}.cpuprofile`) : join(tmpdir(), `fic-bench-${process.pid}-${Date.now()}.cpuprofile`);
   const server = await startServer(
     b.services.both,
     { ...b.settings, BENCH_CPU_PROFILE: file },
@@ -82,7 +85,7 @@ async function profiled(b: Bench, path: string, init: Target['init']): Promise<{
     throw new Error('the server wrote no CPU profile');
   } finally {
     server.stop();
-    rmSync(file, { force: true });
+    if (KEEP_DIR === undefined) rmSync(file, { force: true });
   }
 }
 
@@ -90,8 +93,9 @@ export async function profile(b: Bench): Promise<void> {
   const total = (cpu: Record<Category, number>) => CATEGORIES.reduce((sum, c) => sum + cpu[c], 0);
   // The first warm case (get-channel) and the close, whose c=50 ratios the warm table reports.
   for (const c of warmCases(b).filter((w) => w.name.startsWith('get-channel') || w.name.startsWith('close-channel'))) {
-    const ours = await profiled(b, c.ours.path, c.ours.init);
-    const base = await profiled(b, c.base.path, c.base.init);
+    const slug = c.name.replace(/\W+/g, '-').replace(/-$/, '');
+    const ours = await profiled(b, `${slug}-ours`, c.ours.path, c.ours.init);
+    const base = await profiled(b, `${slug}-base`, c.base.path, c.base.init);
     say();
     say(`CPU per warm ${c.name} request at concurrency 50 (Twilio ${b.fake.latencyMs} ms, ${KNOBS.long} s each, V8 CPU profile), ms:`);
     say();

@@ -23,6 +23,12 @@ export const fmt = (n: number, digits = 1) => n.toFixed(digits);
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Medians of the rounds' figures; errors are added up. */
+/** The middle half of some ratios, as `low–high` (their first and third quartiles). */
+export function middleHalf(ratios: number[]): string {
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return `${fmt(sorted[Math.floor(sorted.length / 4)]!, 2)}–${fmt(sorted[Math.floor((sorted.length * 3) / 4)]!, 2)}`;
+}
+
 export function summarize(runs: Figures[]): Figures {
   return {
     rps: median(runs.map((r) => r.rps)),
