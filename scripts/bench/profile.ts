@@ -14,12 +14,9 @@ import { warmCases } from './warm';
 import { fmt, say } from './report';
 import { pinCores, startServer } from './servers';
 import { ROOT } from '../root';
+import { inclusiveByFunction, type CpuProfile } from './profile-functions';
 
-interface Profile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
-  samples: number[];
-  timeDeltas: number[];
-}
+type Profile = CpuProfile;
 
 const CATEGORIES = [
   'ours (library bundle)',
@@ -59,7 +56,29 @@ function perRequest(profile: Profile, requests: number): Record<Category, number
 /** Where to keep each profile (to open in Chrome DevTools); unset, they are deleted once read. */
 const KEEP_DIR = process.env.BENCH_PROFILE_DIR;
 
-async function profiled(b: Bench, name: string, path: string, init: Target['init']): Promise<{ cpu: Record<Category, number>; rps: number }> {
+type Profiled = { cpu: Record<Category, number>; rps: number; functions: Map<string, number> };
+
+/** The files whose functions the step table shows: our bundle, or the baseline's (its own copy of the transport). */
+const ownCode = (url: string) => url.includes('library.private.js') || url.includes('baseline');
+
+/** The steps of our library that took most of a request, beside the baseline's function of the same name (its transport). */
+function stepTable(name: string, ours: Profiled, base: Profiled): void {
+  say();
+  say(
+    `Where that ${name} request's time goes in our code (the same profiles; µs per request, inclusive: a function with what it called synchronously, helper and Node included; the transport is the same code on both sides, so its two figures show how far the two runs differ by themselves):`,
+  );
+  say();
+  say('| function | ours | base |');
+  say('|---|---|---|');
+  // Anonymous functions are left out: under one name they would add up unrelated closures.
+  const top = [...ours.functions]
+    .filter(([fn]) => fn !== '(anonymous)')
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 14);
+  for (const [fn, us] of top) say(`| ${fn} | ${fmt(us, 1)} | ${base.functions.has(fn) ? fmt(base.functions.get(fn)!, 1) : ''} |`);
+}
+
+async function profiled(b: Bench, name: string, path: string, init: Target['init']): Promise<Profiled> {
   const file = KEEP_DIR !== undefined ? join(KEEP_DIR, `${name}.cpuprofile`) : join(tmpdir(), `fic-bench-${process.pid}-${Date.now()}.cpuprofile`);
   const server = await startServer(
     b.services.both,
@@ -77,7 +96,7 @@ async function profiled(b: Bench, name: string, path: string, init: Target['init
       await new Promise((r) => setTimeout(r, 100));
       try {
         const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-        return { cpu: perRequest(profile, figures.requests), rps: figures.rps };
+        return { cpu: perRequest(profile, figures.requests), rps: figures.rps, functions: inclusiveByFunction(profile, figures.requests, ownCode) };
       } catch {
         // not written yet
       }
@@ -106,5 +125,6 @@ export async function profile(b: Bench): Promise<void> {
       `| **total** | ${fmt(total(ours.cpu), 3)} | ${fmt(total(base.cpu), 3)} | ${fmt(total(ours.cpu) - total(base.cpu), 3)} (${fmt(total(ours.cpu) / total(base.cpu), 2)} ×) |`,
     );
     say(`| req/s while profiled | ${fmt(ours.rps, 0)} | ${fmt(base.rps, 0)} | |`);
+    stepTable(c.name, ours, base);
   }
 }
