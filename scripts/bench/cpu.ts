@@ -9,7 +9,7 @@
  * with the drift of the machine taken out of it.
  */
 import type { Bench } from './context';
-import { cpuMs, load, type Target } from './load';
+import { cpuMs, load, withCpu, type Target } from './load';
 import { warmCases } from './warm';
 import { fmt, median, middleHalf, say } from './report';
 import { pinCores, startServer } from './servers';
@@ -26,11 +26,10 @@ async function paired(pid: number, url: string, a: Target, b: Target): Promise<{
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const)) {
       const target = side === 'a' ? a : b;
-      const before = cpuMs(pid);
-      const f = await load(`${url}${target.path}`, 50, SECONDS, target.init);
-      result[side].cpu.push(((cpuMs(pid) - before) * 1000) / Math.max(1, f.requests));
-      result[side].p50.push(f.p50);
-      result.errors += f.errors;
+      const { figures, cpuMsPerRequest } = await withCpu(pid, () => load(`${url}${target.path}`, 50, SECONDS, target.init));
+      result[side].cpu.push(cpuMsPerRequest * 1000);
+      result[side].p50.push(figures.p50);
+      result.errors += figures.errors;
     }
   }
   return result;

@@ -18,6 +18,13 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
+/** One run's figures, and the CPU ms per answered request that process `pid` spent during it (/proc; a 10 ms tick). */
+export async function withCpu(pid: number, run: () => Promise<Figures>): Promise<{ figures: Figures; cpuMsPerRequest: number }> {
+  const before = cpuMs(pid);
+  const figures = await run();
+  return { figures, cpuMsPerRequest: (cpuMs(pid) - before) / Math.max(1, figures.requests) };
+}
+
 export interface Figures {
   rps: number;
   p50: number;

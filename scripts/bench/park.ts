@@ -15,7 +15,7 @@
 import twilio from 'twilio';
 import { DEMO } from '../../sandbox/demo';
 import { bearer, json, type Bench } from './context';
-import { cpuMs, loadEach, type Figures, type Target } from './load';
+import { loadEach, withCpu, type Figures, type Target } from './load';
 import { fmt, median, middleHalf, say, summarize, verdict } from './report';
 
 type Side = 'ours' | 'base';
@@ -124,16 +124,6 @@ async function seed(b: Bench, url: string, n: number, parked: boolean): Promise<
 
 type Kind = { name: string; parked: boolean; request: (ids: Ids, side: Side) => Listed };
 
-/**
- * The server's CPU ms per request over one run (/proc; its 10 ms tick is a few per cent of a
- * c=50 run): a run sends its requests at once, so each queues behind the CPU of those ahead of it.
- */
-async function cpuPerRequest(pid: number, run: () => Promise<Figures>): Promise<{ figures: Figures; cpuMs: number }> {
-  const before = cpuMs(pid);
-  const figures = await run();
-  return { figures, cpuMs: (cpuMs(pid) - before) / Math.max(1, figures.requests) };
-}
-
 async function compare(b: Bench, url: string, pid: number, kind: Kind): Promise<void> {
   for (const connections of [1, 50]) {
     const amount = AMOUNT[connections]!;
@@ -142,7 +132,8 @@ async function compare(b: Bench, url: string, pid: number, kind: Kind): Promise<
     for (let round = 0; round < ROUNDS; round++) {
       for (const side of (round % 2 === 0 ? ['base', 'ours'] : ['ours', 'base']) as Side[]) {
         const channels = await seed(b, url, amount + connections, kind.parked);
-        const measured = await cpuPerRequest(pid, () =>
+        // A run sends its requests at once, so each queues behind the CPU of those ahead of it.
+        const measured = await withCpu(pid, () =>
           loadEach(
             url,
             connections,
@@ -151,7 +142,7 @@ async function compare(b: Bench, url: string, pid: number, kind: Kind): Promise<
           ),
         );
         runs[side].push(measured.figures);
-        cpu[side].push(measured.cpuMs);
+        cpu[side].push(measured.cpuMsPerRequest);
       }
     }
     const o = summarize(runs.ours);

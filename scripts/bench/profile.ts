@@ -16,8 +16,6 @@ import { pinCores, startServer } from './servers';
 import { ROOT } from '../root';
 import { inclusiveByFunction, type CpuProfile } from './profile-functions';
 
-type Profile = CpuProfile;
-
 const CATEGORIES = [
   'ours (library bundle)',
   'baseline function',
@@ -42,7 +40,7 @@ function categoryOf(frame: { functionName: string; url: string }): Category | 'i
 }
 
 /** CPU ms per request by category, from a profile taken over `requests` requests. */
-function perRequest(profile: Profile, requests: number): Record<Category, number> {
+function perRequest(profile: CpuProfile, requests: number): Record<Category, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, categoryOf(n.callFrame)]));
   const totals = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   profile.samples.forEach((id, i) => {
@@ -95,7 +93,7 @@ async function profiled(b: Bench, name: string, path: string, init: Target['init
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));
       try {
-        const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+        const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
         return { cpu: perRequest(profile, figures.requests), rps: figures.rps, functions: inclusiveByFunction(profile, figures.requests, ownCode) };
       } catch {
         // not written yet
