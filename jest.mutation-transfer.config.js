@@ -1,6 +1,6 @@
 /**
- * The unit suites that exercise the transfer modules (src/interactions/{transfer,transfer-finish,
- * taskrouter-webhook,tasks,workspace}.ts), for their own mutation run (stryker.transfer.config.json):
+ * The unit suites that exercise the transfer modules (src/workflows/{transfer,transfer-finish}.ts,
+ * src/webhooks/taskrouter.ts, src/adapters/{tasks,workspace}.ts), for their own mutation run (stryker.transfer.config.json):
  * a mutant of these files is run against these suites only, so the run takes minutes instead of
  * hours on 2 cores. The score it gives is a lower bound of the full unit suite's.
  */

@@ -1,6 +1,6 @@
 /**
  * The park modules' own tests (test/unit/parking), for their mutation run:
- * `npx stryker run stryker.park.config.json` (src/parking only). ts-jest skips type checking,
+ * `npx stryker run stryker.park.config.json` (the park modules only). ts-jest skips type checking,
  * as in jest.mutation.config.js: a mutant that does not type-check must still be run.
  */
 const mutation = require('./jest.mutation.config');

@@ -1,2 +1,2 @@
-/** /park-channel: park a conversation (src/parking/park.ts). */
+/** /park-channel: park a conversation (src/workflows/park.ts). */
 export const handler = (require(Runtime.getFunctions()['library']!.path) as typeof import('../src/library')).publicHandler('park-channel');

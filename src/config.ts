@@ -26,11 +26,11 @@ export interface Config {
   closePolicy: ClosePolicy;
   /** TaskRouter events on which the orphan guard looks at a task's channel. */
   orphanGuardEvents: string[];
-  /** The TaskRouter workspace of transfers; undefined: looked up once per container (src/interactions/workspace.ts). */
+  /** The TaskRouter workspace of transfers; undefined: looked up once per container (src/adapters/workspace.ts). */
   taskRouterWorkspaceSid?: string;
   /** What a finished cold transfer does to the transferring agent's participant. */
   transferLeaveStatus: 'wrapup' | 'closed';
-  /** The Sync service holding the park records (park/resume/list-parked need it: src/parking/park-record.ts). */
+  /** The Sync service holding the park records (park/resume/list-parked need it: src/adapters/park-records.ts). */
   syncServiceSid?: string;
   /** The unique name of the Sync Map of park records, created on first use. */
   parkMapName: string;

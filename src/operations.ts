@@ -6,17 +6,17 @@
 import type { Operation } from './edge/endpoint';
 
 import * as api from './contract/api';
-import * as channels from './interactions/channels';
-import * as participants from './interactions/participants';
-import * as leave from './interactions/leave';
-import * as orphans from './interactions/orphan-guard';
-import * as transfers from './interactions/transfer';
-import * as taskRouter from './interactions/taskrouter-webhook';
+import * as channels from './adapters/channels';
+import * as participants from './adapters/participants';
+import * as leave from './workflows/leave';
+import * as orphans from './workflows/orphan-guard';
+import * as transfers from './workflows/transfer';
+import * as taskRouter from './webhooks/taskrouter';
 import * as policy from './credentials/policy';
-import * as parking from './parking/park';
-import * as resumes from './parking/resume';
-import * as parkedList from './parking/parked-list';
-import * as parkWebhook from './parking/message-webhook';
+import * as parking from './workflows/park';
+import * as resumes from './workflows/resume';
+import * as parkedList from './workflows/parked-list';
+import * as parkWebhook from './webhooks/conversations';
 
 /** Fetch one channel: `{ channel }`. */
 const getChannel: Operation<typeof api.GET_CHANNEL> = {

@@ -19,7 +19,7 @@ import * as api from '../../src/contract/api';
 import * as deadlines from '../../src/twilio/deadline';
 import * as twilio from '../../src/twilio/client';
 import * as policy from '../../src/credentials/policy';
-import * as channels from '../../src/interactions/channels';
+import * as channels from '../../src/adapters/channels';
 
 const CALLS = 100_000;
 

@@ -33,7 +33,7 @@ export const TaskRouterWebhookResponse = z.object({
   action: z.enum(['closed', 'finished', 'failed', 'reparked', 'ignored']),
   reason: z.string(),
   transfer: z.optional(TransferDecision),
-  /** A resumed park nobody took, parked again (src/parking/repark.ts). */
+  /** A resumed park nobody took, parked again (src/workflows/repark.ts). */
   park: z.optional(z.object({ action: z.enum(['reparked', 'ignored']), reason: z.string() })),
   orphanGuard: z.optional(OrphanGuardResponse),
 });

@@ -17,7 +17,7 @@
  */
 import type { Caller } from './auth';
 import type { Config } from '../config';
-import type { ChannelWorkers } from '../interactions/participants';
+import type { ChannelWorkers } from '../adapters/participants';
 
 import * as errors from '../edge/errors';
 

@@ -110,7 +110,7 @@ export class ConflictError extends HttpError {
   }
 }
 
-/** The channel is parked already: its record exists in the Sync Map (src/parking/park-record.ts). */
+/** The channel is parked already: its record exists in the Sync Map (src/adapters/park-records.ts). */
 export class AlreadyParkedError extends HttpError {
   constructor(message = 'this channel is parked already') {
     super(409, 'already_parked', message);

@@ -4,7 +4,7 @@
  * still names the channel, and no other task of the channel is live.
  */
 import { handler } from '../../functions/webhooks/orphan-guard.protected';
-import { MAX_EVENT_AGE_MS } from '../../src/interactions/orphan-guard';
+import { MAX_EVENT_AGE_MS } from '../../src/workflows/orphan-guard';
 import type { TaskState } from '../../sandbox/fake-taskrouter';
 import { startSeededFake, type Seeded } from '../support/fake';
 import { invoke, settings } from '../support/invoke';

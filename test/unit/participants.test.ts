@@ -1,9 +1,9 @@
 /**
- * src/interactions/participants against the fake of Twilio through the real helper: how a
+ * src/adapters/participants against the fake of Twilio through the real helper: how a
  * participant Twilio leaves untyped is normalized, every page followed up to the bound, the
  * workers the close policy and the orphan guard read, and the one update call.
  */
-import { channelWorkers, MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../src/interactions/participants';
+import { channelWorkers, MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../src/adapters/participants';
 import { loadConfig } from '../../src/config';
 import { ConflictError, NotFoundError, UpstreamError } from '../../src/edge/errors';
 import { twilioClient } from '../../src/twilio/client';

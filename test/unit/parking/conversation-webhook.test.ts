@@ -4,7 +4,7 @@
  * onMessageAdded from the replay index; and what callers read when Twilio refuses.
  */
 import twilio from 'twilio';
-import * as webhooks from '../../../src/parking/conversation-webhook';
+import * as webhooks from '../../../src/adapters/conversation-webhooks';
 import { Transport } from '../../../src/twilio/transport';
 import { NotFoundError } from '../../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../../support/fake';

@@ -4,7 +4,7 @@
  * (and what callers read of them), and that an oversized record sends nothing.
  */
 import twilio from 'twilio';
-import * as records from '../../../src/parking/park-record';
+import * as records from '../../../src/adapters/park-records';
 import { Transport } from '../../../src/twilio/transport';
 import { ConflictError, NotFoundError, UpstreamError } from '../../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../../support/fake';

@@ -4,8 +4,8 @@
  * refusals told apart from a record gone, what is fine to find missing, and what is an error.
  */
 import twilio from 'twilio';
-import * as records from '../../../src/parking/park-record';
-import * as webhooks from '../../../src/parking/conversation-webhook';
+import * as records from '../../../src/adapters/park-records';
+import * as webhooks from '../../../src/adapters/conversation-webhooks';
 import { Transport } from '../../../src/twilio/transport';
 import { MisconfiguredError, NotFoundError, UpstreamError } from '../../../src/edge/errors';
 import { startSeededFake, type Seeded } from '../../support/fake';

@@ -1,7 +1,7 @@
 /**
  * /park-channel refusing what cannot be parked, with what callers read, and nothing changed:
  * the channel not open, the agent's task missing or without what a resume needs; and the
- * clean-ups when a step after the record fails (the mutation run of src/parking found these
+ * clean-ups when a step after the record fails (the park modules' mutation run found these
  * branches and texts unchecked).
  */
 import { parkWorld, type ParkWorld } from './support';

@@ -4,7 +4,7 @@ import { handler as resumeChannel } from '../../../functions/resume-channel';
 import { handler as listParked } from '../../../functions/list-parked';
 import { handler as conversationsWebhook } from '../../../functions/webhooks/conversations.protected';
 import { handler as taskRouterWebhook } from '../../../functions/webhooks/taskrouter.protected';
-import { forgetWorkspace } from '../../../src/interactions/workspace';
+import { forgetWorkspace } from '../../../src/adapters/workspace';
 import { startSeededFake, type Seeded } from '../../support/fake';
 import { invoke, settings } from '../../support/invoke';
 import * as f from '../../support/fixtures';

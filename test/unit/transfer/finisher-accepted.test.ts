@@ -1,5 +1,5 @@
 /**
- * /webhooks/taskrouter on reservation.accepted (src/interactions/transfer-finish.ts): the claim
+ * /webhooks/taskrouter on reservation.accepted (src/workflows/transfer-finish.ts): the claim
  * with If-Match, the transferring participant changed once or left alone, each answer, its
  * Twilio calls and its log line (harness.ts).
  */

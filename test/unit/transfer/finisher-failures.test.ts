@@ -1,7 +1,7 @@
 /**
  * /webhooks/taskrouter on a transfer's failure events (recorded on the transferring agent's task,
  * once, with If-Match), and the one webhook's routing between the transfer finisher and the
- * orphan guard (src/interactions/taskrouter-webhook.ts), through harness.ts.
+ * orphan guard (src/webhooks/taskrouter.ts), through harness.ts.
  */
 import { DEFAULT_WORKSPACE } from '../../../sandbox/fake-taskrouter';
 import { captured } from '../../support/capture-logs';

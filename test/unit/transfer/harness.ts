@@ -2,13 +2,13 @@
  * The TaskRouter webhook's unit suites (finisher-accepted, finisher-failures): a seeded fake of
  * Twilio per test with the demo agent's task in TaskRouter, a transfer started through
  * /transfer-channel, the fake's router driving the new task, and its events handed to
- * /webhooks/taskrouter (src/interactions/taskrouter-webhook.ts, transfer-finish.ts) through
+ * /webhooks/taskrouter (src/webhooks/taskrouter.ts, transfer-finish.ts) through
  * the fake Runtime. The e2e suites cover the same through the gateway, signed.
  */
 import { handler as webhook } from '../../../functions/webhooks/taskrouter.protected';
 import { handler as transferChannel } from '../../../functions/transfer-channel';
 import { TaskRouterWebhookResponse } from '../../../src/contract/transfer-answers';
-import { forgetWorkspace } from '../../../src/interactions/workspace';
+import { forgetWorkspace } from '../../../src/adapters/workspace';
 import type { Seeded } from '../../support/fake';
 import { invoke, seededPerTest } from '../../support/invoke';
 import * as f from '../../support/fixtures';

@@ -1,5 +1,5 @@
 /**
- * src/interactions/tasks.ts (Task fetch with its ETag, If-Match update) and workspace.ts (the
+ * src/adapters/tasks.ts (Task fetch with its ETag, If-Match update) and workspace.ts (the
  * setting, else the account's one workspace, looked up once per container) as modules, with the
  * real `twilio` helper against the fake of Twilio.
  */
@@ -7,8 +7,8 @@ import type TwilioClient = require('twilio/lib/rest/Twilio');
 import { loadConfig } from '../../../src/config';
 import { twilioClient } from '../../../src/twilio/client';
 import * as errors from '../../../src/edge/errors';
-import * as tasks from '../../../src/interactions/tasks';
-import * as workspaces from '../../../src/interactions/workspace';
+import * as tasks from '../../../src/adapters/tasks';
+import * as workspaces from '../../../src/adapters/workspace';
 import { DEFAULT_WORKSPACE } from '../../../sandbox/fake-taskrouter';
 import type { Seeded } from '../../support/fake';
 import { seededPerTest, settings } from '../../support/invoke';

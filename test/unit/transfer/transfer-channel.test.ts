@@ -6,7 +6,7 @@
 import { handler as transferChannel } from '../../../functions/transfer-channel';
 import { handler as studioTransfer } from '../../../functions/studio/transfer-channel.protected';
 import { TransferChannelResponse } from '../../../src/contract/transfer-answers';
-import { forgetWorkspace } from '../../../src/interactions/workspace';
+import { forgetWorkspace } from '../../../src/adapters/workspace';
 import { DEFAULT_WORKSPACE } from '../../../sandbox/fake-taskrouter';
 import { startSeededFake, type Seeded } from '../../support/fake';
 import { invoke, settings } from '../../support/invoke';

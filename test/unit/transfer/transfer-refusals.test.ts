@@ -1,10 +1,10 @@
 /**
- * /transfer-channel (src/interactions/transfer.ts): each refusal after the channel and its
+ * /transfer-channel (src/workflows/transfer.ts): each refusal after the channel and its
  * participants are read, with its field and message, and nothing created; and what the invite's
  * routing properties leave out when the agent's task has no workflow, queue or task channel.
  */
 import { handler as transferChannel } from '../../../functions/transfer-channel';
-import { forgetWorkspace } from '../../../src/interactions/workspace';
+import { forgetWorkspace } from '../../../src/adapters/workspace';
 import type { Seeded } from '../../support/fake';
 import { invoke, seededPerTest } from '../../support/invoke';
 import * as f from '../../support/fixtures';

@@ -30,8 +30,8 @@ import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 
 import * as z from 'zod/mini';
-import * as channels from './channels';
-import * as participants from './participants';
+import * as channels from '../adapters/channels';
+import * as participants from '../adapters/participants';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
 import * as params from '../contract/params';

@@ -4,7 +4,7 @@
  * Each event goes to the finisher (when its task carries a transfer) and then to the guard (when
  * its type is one of ORPHAN_GUARD_EVENTS): in that order, so a transfer's failure is recorded
  * before the guard looks, and the guard still closes nothing while an agent is on the channel.
- * A resumed park's task that nobody took (src/parking/repark.ts) is parked again first, and then
+ * A resumed park's task that nobody took (src/workflows/repark.ts) is parked again first, and then
  * not given to the guard, which would close the channel it keeps open for the customer's next
  * message; should parking again fail, the guard decides as for any task (closed beats stranded).
  * Always 200 with what was done and why; each decision is logged.
@@ -15,9 +15,9 @@ import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
 import type { TaskRouterWebhookResponse } from '../contract/transfer-answers';
 
 import * as log from '../edge/log';
-import * as finisher from './transfer-finish';
-import * as orphans from './orphan-guard';
-import * as reparks from '../parking/repark';
+import * as finisher from '../workflows/transfer-finish';
+import * as orphans from '../workflows/orphan-guard';
+import * as reparks from '../workflows/repark';
 
 export async function handle(
   client: TwilioClient,

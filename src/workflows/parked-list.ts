@@ -10,7 +10,7 @@ import type { ListParkedParams } from '../contract/park-params';
 import type { ListParkedResponse } from '../contract/park-answers';
 import type { ParticipantScope } from '../credentials/policy';
 
-import * as records from './park-record';
+import * as records from '../adapters/park-records';
 import { parkOf } from './park';
 
 export async function listParked(

@@ -4,7 +4,7 @@
  * `{"properties": {workspace_sid, workflow_sid?, queue_sid, worker_sid?, task_channel_unique_name?,
  * attributes}}`: Twilio's "Invites subresource" page and OpenAPI CreateInteractionChannelInvite).
  * The invite creates a new task; the transferring agent stays on the channel until someone took
- * over (src/interactions/transfer-finish.ts, on `reservation.accepted`).
+ * over (src/workflows/transfer-finish.ts, on `reservation.accepted`).
  *
  * Twilio does not carry the original task's attributes over to the invite's task ("Park an
  * Interaction" page, note at the top): they are read from the transferring agent's task
@@ -21,15 +21,15 @@ import type { Config } from '../config';
 import type { TransferChannelParams } from '../contract/transfer-params';
 import type { TransferChannelResponse } from '../contract/transfer-answers';
 import type { ParticipantScope } from '../credentials/policy';
-import type { ListedParticipant } from './participants';
+import type { ListedParticipant } from '../adapters/participants';
 
 import { randomUUID } from 'node:crypto';
 import * as errors from '../edge/errors';
 import * as policy from '../credentials/policy';
-import * as channels from './channels';
-import * as participants from './participants';
-import * as tasks from './tasks';
-import * as workspaces from './workspace';
+import * as channels from '../adapters/channels';
+import * as participants from '../adapters/participants';
+import * as tasks from '../adapters/tasks';
+import * as workspaces from '../adapters/workspace';
 
 const OPEN = new Set(['setup', 'active']);
 

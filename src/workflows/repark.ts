@@ -3,7 +3,7 @@
  * carrying `resumedFrom`: resume.ts) is parked again, so the conversation stays open and the
  * next customer message tries again: the record is re-created from `resumedFrom` and the task's
  * attributes (409: another delivery of the event did it), and a new webhook watches the
- * conversation. The TaskRouter webhook (src/interactions/taskrouter-webhook.ts) then does not
+ * conversation. The TaskRouter webhook (src/webhooks/taskrouter.ts) then does not
  * hand the event to the orphan guard, which would close the channel (no agent is on it).
  *
  * Acted on only when the event is recent (the orphan guard's MAX_EVENT_AGE_MS: a replayed
@@ -18,12 +18,12 @@ import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
 import * as params from '../contract/params';
-import * as channels from '../interactions/channels';
-import * as participants from '../interactions/participants';
-import * as tasks from '../interactions/tasks';
-import { MAX_EVENT_AGE_MS, MAX_CLOCK_SKEW_MS } from '../interactions/orphan-guard';
-import * as records from './park-record';
-import * as webhooks from './conversation-webhook';
+import * as channels from '../adapters/channels';
+import * as participants from '../adapters/participants';
+import * as tasks from '../adapters/tasks';
+import { MAX_EVENT_AGE_MS, MAX_CLOCK_SKEW_MS } from './orphan-guard';
+import * as records from '../adapters/park-records';
+import * as webhooks from '../adapters/conversation-webhooks';
 
 /** The events on which a resumed task is given up by TaskRouter. */
 export const REPARK_EVENTS = new Set(['workflow.timeout', 'task.canceled']);

@@ -1,5 +1,5 @@
 /**
- * Finishing a transfer (src/interactions/transfer.ts), on the TaskRouter events of its new task,
+ * Finishing a transfer (src/workflows/transfer.ts), on the TaskRouter events of its new task,
  * which carries `transfer: { id, state, from, to, mode, then }` in its attributes.
  *
  * `reservation.accepted`: someone took over. Exactly once, across deliveries and containers: the
@@ -35,9 +35,9 @@ import type { TransferDecision } from '../contract/transfer-answers';
 import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import * as params from '../contract/params';
-import * as channels from './channels';
-import * as participants from './participants';
-import * as tasks from './tasks';
+import * as channels from '../adapters/channels';
+import * as participants from '../adapters/participants';
+import * as tasks from '../adapters/tasks';
 
 const Marker = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(100)),

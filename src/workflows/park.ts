@@ -18,19 +18,19 @@ import type { Config } from '../config';
 import type { ParkChannelParams } from '../contract/park-params';
 import type { ParkChannelResponse, Park } from '../contract/park-answers';
 import type { ParticipantScope } from '../credentials/policy';
-import type { ListedParticipant } from '../interactions/participants';
-import type { RecordData } from './park-record';
+import type { ListedParticipant } from '../adapters/participants';
+import type { RecordData } from '../adapters/park-records';
 
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
 import * as policy from '../credentials/policy';
-import * as channels from '../interactions/channels';
-import * as participants from '../interactions/participants';
-import * as tasks from '../interactions/tasks';
-import * as workspaces from '../interactions/workspace';
+import * as channels from '../adapters/channels';
+import * as participants from '../adapters/participants';
+import * as tasks from '../adapters/tasks';
+import * as workspaces from '../adapters/workspace';
 import { isSid } from '../contract/sids';
-import * as records from './park-record';
-import * as webhooks from './conversation-webhook';
+import * as records from '../adapters/park-records';
+import * as webhooks from '../adapters/conversation-webhooks';
 import * as resumes from './resume';
 
 const OPEN = new Set(['setup', 'active']);

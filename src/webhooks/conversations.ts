@@ -10,7 +10,7 @@ import type { ConversationEvent } from '../contract/park-params';
 import type { ConversationWebhookResponse } from '../contract/park-answers';
 
 import * as log from '../edge/log';
-import * as resumes from './resume';
+import * as resumes from '../workflows/resume';
 
 export async function onMessage(
   client: TwilioClient,

@@ -15,11 +15,11 @@ import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { UpdateParticipantParams } from '../contract/participant-params';
 import type { UpdateParticipantResponse } from '../contract/answers';
 import type { ParticipantScope } from '../credentials/policy';
-import type { ListedParticipant } from './participants';
+import type { ListedParticipant } from '../adapters/participants';
 
 import * as errors from '../edge/errors';
 import * as policy from '../credentials/policy';
-import * as participants from './participants';
+import * as participants from '../adapters/participants';
 
 /** Throw, before any call to Twilio, what can be decided without the participants. */
 export function assertChoosable(scope: ParticipantScope, participantSid: string | undefined): void {

@@ -27,14 +27,14 @@
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Config } from '../config';
 import type { ResumeDecision } from '../contract/park-answers';
-import type { ParkRecord, RecordData } from './park-record';
+import type { ParkRecord, RecordData } from '../adapters/park-records';
 
 import { randomUUID } from 'node:crypto';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
-import * as channels from '../interactions/channels';
-import * as records from './park-record';
-import * as webhooks from './conversation-webhook';
+import * as channels from '../adapters/channels';
+import * as records from '../adapters/park-records';
+import * as webhooks from '../adapters/conversation-webhooks';
 
 /** A claim older than this may be taken over (10 s, a Function's longest life, three times). */
 export const STALE_CLAIM_MS = 30_000;
