@@ -8,5 +8,9 @@ const base = require('./jest.mutation.config');
 
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/test/unit/transfer/**/*.test.ts', '<rootDir>/test/unit/orphan-guard*.test.ts'],
+  testMatch: [
+    '<rootDir>/test/unit/workflows/transfer/**/*.test.ts',
+    '<rootDir>/test/unit/workflows/orphan-guard*.test.ts',
+    '<rootDir>/test/unit/adapters/tasks-workspace.test.ts',
+  ],
 };

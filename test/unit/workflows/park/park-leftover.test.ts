@@ -4,7 +4,7 @@
  * resumed task, re-park must take that record back and watch the conversation again: otherwise
  * the customer's next message reaches no one.
  */
-import { assertCustomerNotAlone } from '../../support/transfer';
+import { assertCustomerNotAlone } from '../../../support/transfer';
 import { parkWorld, type ParkWorld } from './support';
 
 let w: ParkWorld;

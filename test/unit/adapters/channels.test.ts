@@ -2,13 +2,13 @@
  * lib/channels against the fake of Twilio through the real helper: how a channel is
  * normalized, and what a missing interaction or channel is called.
  */
-import { closeChannel, getChannel, listChannels, normalizeChannel } from '../../src/adapters/channels';
-import { loadConfig } from '../../src/config';
-import { NotFoundError, UpstreamError } from '../../src/edge/errors';
-import { twilioClient } from '../../src/twilio/client';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { settings } from '../support/invoke';
-import * as f from '../support/fixtures';
+import { closeChannel, getChannel, listChannels, normalizeChannel } from '../../../src/adapters/channels';
+import { loadConfig } from '../../../src/config';
+import { NotFoundError, UpstreamError } from '../../../src/edge/errors';
+import { twilioClient } from '../../../src/twilio/client';
+import { startSeededFake, type Seeded } from '../../support/fake';
+import { settings } from '../../support/invoke';
+import * as f from '../../support/fixtures';
 
 let s: Seeded;
 beforeEach(async () => {

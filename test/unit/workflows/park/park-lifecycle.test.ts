@@ -2,10 +2,10 @@
  * After the resume: a resumed task nobody takes is parked again (not closed by the orphan guard)
  * and the next message resumes it; who may resume on demand; who sees which parks, paged.
  */
-import { ListParkedResponse } from '../../../src/contract/park-answers';
-import { assertCustomerNotAlone } from '../../support/transfer';
+import { ListParkedResponse } from '../../../../src/contract/park-answers';
+import { assertCustomerNotAlone } from '../../../support/transfer';
 import { parkWorld, type ParkWorld } from './support';
-import * as f from '../../support/fixtures';
+import * as f from '../../../support/fixtures';
 
 let w: ParkWorld;
 beforeEach(async () => {

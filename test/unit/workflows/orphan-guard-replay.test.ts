@@ -3,11 +3,11 @@
  * signed TimestampMs, and only when TaskRouter, asked now, says the task really is canceled,
  * still names the channel, and no other task of the channel is live.
  */
-import { handler } from '../../functions/webhooks/orphan-guard.protected';
-import { MAX_EVENT_AGE_MS } from '../../src/workflows/orphan-guard';
-import type { TaskState } from '../../sandbox/fake-taskrouter';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { invoke, settings } from '../support/invoke';
+import { handler } from '../../../functions/webhooks/orphan-guard.protected';
+import { MAX_EVENT_AGE_MS } from '../../../src/workflows/orphan-guard';
+import type { TaskState } from '../../../sandbox/fake-taskrouter';
+import { startSeededFake, type Seeded } from '../../support/fake';
+import { invoke, settings } from '../../support/invoke';
 
 let s: Seeded;
 beforeEach(async () => {

@@ -3,13 +3,13 @@
  * participant Twilio leaves untyped is normalized, every page followed up to the bound, the
  * workers the close policy and the orphan guard read, and the one update call.
  */
-import { channelWorkers, MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../src/adapters/participants';
-import { loadConfig } from '../../src/config';
-import { ConflictError, NotFoundError, UpstreamError } from '../../src/edge/errors';
-import { twilioClient } from '../../src/twilio/client';
-import { startSeededFake, type Seeded } from '../support/fake';
-import { settings } from '../support/invoke';
-import * as f from '../support/fixtures';
+import { channelWorkers, MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../../src/adapters/participants';
+import { loadConfig } from '../../../src/config';
+import { ConflictError, NotFoundError, UpstreamError } from '../../../src/edge/errors';
+import { twilioClient } from '../../../src/twilio/client';
+import { startSeededFake, type Seeded } from '../../support/fake';
+import { settings } from '../../support/invoke';
+import * as f from '../../support/fixtures';
 
 let s: Seeded;
 beforeEach(async () => {

@@ -3,13 +3,13 @@
  * when a claim may be taken, what a resumed task says it resumed, the record's size limit and
  * the page token (the parameters: park-params.test.ts).
  */
-import { parking, parkOf } from '../../../src/workflows/park';
-import { claimable, inviteOf, STALE_CLAIM_MS } from '../../../src/workflows/resume';
-import { resumedParkOf } from '../../../src/workflows/repark';
-import { assertFits, MAX_RECORD_BYTES, tokenOf, whereOf, type RecordData } from '../../../src/adapters/park-records';
-import { authorizeResume, parkScope } from '../../../src/credentials/policy';
-import { ConflictError, ForbiddenError, InvalidRequestError, MisconfiguredError } from '../../../src/edge/errors';
-import type { ListedParticipant } from '../../../src/adapters/participants';
+import { parking, parkOf } from '../../../../src/workflows/park';
+import { claimable, inviteOf, STALE_CLAIM_MS } from '../../../../src/workflows/resume';
+import { resumedParkOf } from '../../../../src/workflows/repark';
+import { assertFits, MAX_RECORD_BYTES, tokenOf, whereOf, type RecordData } from '../../../../src/adapters/park-records';
+import { authorizeResume, parkScope } from '../../../../src/credentials/policy';
+import { ConflictError, ForbiddenError, InvalidRequestError, MisconfiguredError } from '../../../../src/edge/errors';
+import type { ListedParticipant } from '../../../../src/adapters/participants';
 
 const KD = `KD${'a'.repeat(32)}`;
 const UO = `UO${'b'.repeat(32)}`;

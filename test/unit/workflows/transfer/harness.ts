@@ -5,13 +5,13 @@
  * /webhooks/taskrouter (src/webhooks/taskrouter.ts, transfer-finish.ts) through
  * the fake Runtime. The e2e suites cover the same through the gateway, signed.
  */
-import { handler as webhook } from '../../../functions/webhooks/taskrouter.protected';
-import { handler as transferChannel } from '../../../functions/transfer-channel';
-import { TaskRouterWebhookResponse } from '../../../src/contract/transfer-answers';
-import { forgetWorkspace } from '../../../src/adapters/workspace';
-import type { Seeded } from '../../support/fake';
-import { invoke, seededPerTest } from '../../support/invoke';
-import * as f from '../../support/fixtures';
+import { handler as webhook } from '../../../../functions/webhooks/taskrouter.protected';
+import { handler as transferChannel } from '../../../../functions/transfer-channel';
+import { TaskRouterWebhookResponse } from '../../../../src/contract/transfer-answers';
+import { forgetWorkspace } from '../../../../src/adapters/workspace';
+import type { Seeded } from '../../../support/fake';
+import { invoke, seededPerTest } from '../../../support/invoke';
+import * as f from '../../../support/fixtures';
 
 export let s: Seeded;
 export let env: Record<string, string>;

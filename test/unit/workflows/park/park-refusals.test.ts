@@ -5,7 +5,7 @@
  * branches and texts unchecked).
  */
 import { parkWorld, type ParkWorld } from './support';
-import * as f from '../../support/fixtures';
+import * as f from '../../../support/fixtures';
 
 let w: ParkWorld;
 beforeEach(async () => {

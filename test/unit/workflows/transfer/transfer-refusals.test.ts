@@ -3,11 +3,11 @@
  * participants are read, with its field and message, and nothing created; and what the invite's
  * routing properties leave out when the agent's task has no workflow, queue or task channel.
  */
-import { handler as transferChannel } from '../../../functions/transfer-channel';
-import { forgetWorkspace } from '../../../src/adapters/workspace';
-import type { Seeded } from '../../support/fake';
-import { invoke, seededPerTest } from '../../support/invoke';
-import * as f from '../../support/fixtures';
+import { handler as transferChannel } from '../../../../functions/transfer-channel';
+import { forgetWorkspace } from '../../../../src/adapters/workspace';
+import type { Seeded } from '../../../support/fake';
+import { invoke, seededPerTest } from '../../../support/invoke';
+import * as f from '../../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;

@@ -3,7 +3,7 @@
  * the resume's ignored and cleaned cases, and the re-park's, through the handlers and the fake.
  */
 import { parkWorld, type ParkWorld } from './support';
-import * as f from '../../support/fixtures';
+import * as f from '../../../support/fixtures';
 
 let w: ParkWorld;
 beforeEach(async () => {
@@ -71,8 +71,8 @@ describe('resume', () => {
   });
 
   it('RESUME_TO=queue says so', async () => {
-    const { invoke } = await import('../../support/invoke');
-    const { handler } = await import('../../../functions/resume-channel');
+    const { invoke } = await import('../../../support/invoke');
+    const { handler } = await import('../../../../functions/resume-channel');
     const r = await invoke(
       handler,
       { ...w.env, RESUME_TO: 'queue' },

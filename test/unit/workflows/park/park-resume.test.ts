@@ -3,10 +3,10 @@
  * with the original attributes, the exactly-once claim against concurrent deliveries and clicks,
  * stale claims, failed invites, closed and deleted channels.
  */
-import { ResumeDecision } from '../../../src/contract/park-answers';
-import { assertCustomerNotAlone } from '../../support/transfer';
+import { ResumeDecision } from '../../../../src/contract/park-answers';
+import { assertCustomerNotAlone } from '../../../support/transfer';
 import { parkWorld, type ParkWorld } from './support';
-import * as f from '../../support/fixtures';
+import * as f from '../../../support/fixtures';
 
 let w: ParkWorld;
 beforeEach(async () => {
@@ -132,8 +132,8 @@ describe('resume on the customer’s message', () => {
   it('RESUME_TO=queue: the original queue, no workflow, no worker', async () => {
     const { index } = w.write('x');
     const env = { ...w.env, RESUME_TO: 'queue' };
-    const { invoke } = await import('../../support/invoke');
-    const { handler } = await import('../../../functions/webhooks/conversations.protected');
+    const { invoke } = await import('../../../support/invoke');
+    const { handler } = await import('../../../../functions/webhooks/conversations.protected');
     const r = await invoke(handler, env, {
       path: '/webhooks/conversations',
       params: {

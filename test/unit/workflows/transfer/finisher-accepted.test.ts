@@ -3,9 +3,9 @@
  * with If-Match, the transferring participant changed once or left alone, each answer, its
  * Twilio calls and its log line (harness.ts).
  */
-import { captured } from '../../support/capture-logs';
-import { settings } from '../../support/invoke';
-import * as f from '../../support/fixtures';
+import { captured } from '../../../support/capture-logs';
+import { settings } from '../../../support/invoke';
+import * as f from '../../../support/fixtures';
 import { accepted, agent, hook, hookRaw, marker, NEW_AGENT, QUEUE, s, sent, transfer, twilioRequests, useFake } from './harness';
 
 useFake();

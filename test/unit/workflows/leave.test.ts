@@ -3,12 +3,12 @@
  * the fake of Twilio: who may change whose participation, how an agent's own participant is
  * found from the token, what is refused before anything is sent, and the one update each time.
  */
-import { handler as updateParticipant } from '../../functions/update-participant';
-import { handler as listParticipants } from '../../functions/list-participants';
-import * as answers from '../../src/contract/answers';
-import type { Seeded } from '../support/fake';
-import { invoke, seededPerTest, settings } from '../support/invoke';
-import * as f from '../support/fixtures';
+import { handler as updateParticipant } from '../../../functions/update-participant';
+import { handler as listParticipants } from '../../../functions/list-participants';
+import * as answers from '../../../src/contract/answers';
+import type { Seeded } from '../../support/fake';
+import { invoke, seededPerTest, settings } from '../../support/invoke';
+import * as f from '../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;

@@ -2,10 +2,10 @@
  * park's refusals as callers read them: each branch of who parks, with the field it names and the
  * message it gives (the park modules' mutation run showed these texts and branches unchecked).
  */
-import { parking } from '../../../src/workflows/park';
-import { ConflictError, ForbiddenError, InvalidRequestError } from '../../../src/edge/errors';
-import type { ListedParticipant } from '../../../src/adapters/participants';
-import type { ParticipantScope } from '../../../src/credentials/policy';
+import { parking } from '../../../../src/workflows/park';
+import { ConflictError, ForbiddenError, InvalidRequestError } from '../../../../src/edge/errors';
+import type { ListedParticipant } from '../../../../src/adapters/participants';
+import type { ParticipantScope } from '../../../../src/credentials/policy';
 
 const WK = `WK${'d'.repeat(32)}`;
 const WK2 = `WK${'e'.repeat(32)}`;

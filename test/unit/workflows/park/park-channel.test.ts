@@ -3,10 +3,10 @@
  * what park changes and in which order, the record and the webhook, who may, bad input with
  * nothing sent, and failures that never leave the customer without a way back.
  */
-import { ParkChannelResponse } from '../../../src/contract/park-answers';
-import { assertCustomerNotAlone } from '../../support/transfer';
+import { ParkChannelResponse } from '../../../../src/contract/park-answers';
+import { assertCustomerNotAlone } from '../../../support/transfer';
 import { parkWorld, type ParkWorld } from './support';
-import * as f from '../../support/fixtures';
+import * as f from '../../../support/fixtures';
 
 let w: ParkWorld;
 beforeEach(async () => {

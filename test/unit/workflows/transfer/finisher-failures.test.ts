@@ -3,9 +3,9 @@
  * once, with If-Match), and the one webhook's routing between the transfer finisher and the
  * orphan guard (src/webhooks/taskrouter.ts), through harness.ts.
  */
-import { DEFAULT_WORKSPACE } from '../../../sandbox/fake-taskrouter';
-import { captured } from '../../support/capture-logs';
-import * as f from '../../support/fixtures';
+import { DEFAULT_WORKSPACE } from '../../../../sandbox/fake-taskrouter';
+import { captured } from '../../../support/capture-logs';
+import * as f from '../../../support/fixtures';
 import { accepted, agent, agentTask, hook, marker, NEW_AGENT, QUEUE, s, sent, transfer, twilioRequests, useFake } from './harness';
 
 useFake();

@@ -3,11 +3,11 @@
  * unit: each decision, what it asks Twilio, its limits and its log line. The e2e suite covers
  * the same webhook through the gateway with a real signature.
  */
-import { handler } from '../../functions/webhooks/orphan-guard.protected';
-import { OrphanGuardResponse } from '../../src/contract/answers';
-import type { Seeded } from '../support/fake';
-import { invoke, seededPerTest, settings } from '../support/invoke';
-import { captured } from '../support/capture-logs';
+import { handler } from '../../../functions/webhooks/orphan-guard.protected';
+import { OrphanGuardResponse } from '../../../src/contract/answers';
+import type { Seeded } from '../../support/fake';
+import { invoke, seededPerTest, settings } from '../../support/invoke';
+import { captured } from '../../support/capture-logs';
 
 let s: Seeded;
 let env: Record<string, string>;

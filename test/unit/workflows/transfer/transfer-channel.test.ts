@@ -3,14 +3,14 @@
  * original task's attributes and the transfer marker; who may transfer what; bad input answered
  * 4xx naming the field with nothing sent; the workspace from the setting or looked up once.
  */
-import { handler as transferChannel } from '../../../functions/transfer-channel';
-import { handler as studioTransfer } from '../../../functions/studio/transfer-channel.protected';
-import { TransferChannelResponse } from '../../../src/contract/transfer-answers';
-import { forgetWorkspace } from '../../../src/adapters/workspace';
-import { DEFAULT_WORKSPACE } from '../../../sandbox/fake-taskrouter';
-import { startSeededFake, type Seeded } from '../../support/fake';
-import { invoke, settings } from '../../support/invoke';
-import * as f from '../../support/fixtures';
+import { handler as transferChannel } from '../../../../functions/transfer-channel';
+import { handler as studioTransfer } from '../../../../functions/studio/transfer-channel.protected';
+import { TransferChannelResponse } from '../../../../src/contract/transfer-answers';
+import { forgetWorkspace } from '../../../../src/adapters/workspace';
+import { DEFAULT_WORKSPACE } from '../../../../sandbox/fake-taskrouter';
+import { startSeededFake, type Seeded } from '../../../support/fake';
+import { invoke, settings } from '../../../support/invoke';
+import * as f from '../../../support/fixtures';
 
 let s: Seeded;
 let env: Record<string, string>;

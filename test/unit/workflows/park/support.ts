@@ -1,13 +1,13 @@
 /** A seeded fake with a parkable conversation, and the park functions' handlers called through the fake Runtime. */
-import { handler as parkChannel } from '../../../functions/park-channel';
-import { handler as resumeChannel } from '../../../functions/resume-channel';
-import { handler as listParked } from '../../../functions/list-parked';
-import { handler as conversationsWebhook } from '../../../functions/webhooks/conversations.protected';
-import { handler as taskRouterWebhook } from '../../../functions/webhooks/taskrouter.protected';
-import { forgetWorkspace } from '../../../src/adapters/workspace';
-import { startSeededFake, type Seeded } from '../../support/fake';
-import { invoke, settings } from '../../support/invoke';
-import * as f from '../../support/fixtures';
+import { handler as parkChannel } from '../../../../functions/park-channel';
+import { handler as resumeChannel } from '../../../../functions/resume-channel';
+import { handler as listParked } from '../../../../functions/list-parked';
+import { handler as conversationsWebhook } from '../../../../functions/webhooks/conversations.protected';
+import { handler as taskRouterWebhook } from '../../../../functions/webhooks/taskrouter.protected';
+import { forgetWorkspace } from '../../../../src/adapters/workspace';
+import { startSeededFake, type Seeded } from '../../../support/fake';
+import { invoke, settings } from '../../../support/invoke';
+import * as f from '../../../support/fixtures';
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
