@@ -37,6 +37,33 @@ export default tseslint.config(
     },
   },
   {
+    // The layers point one way (docs/architecture.md): webhooks → workflows → adapters → transport.
+    // An adapter translates one Twilio resource and decides nothing; a workflow never reaches up to a webhook.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows/**', '**/webhooks/**', '**/operations'],
+              message: 'adapters do not decide: no workflow, webhook or operation here',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/webhooks/**', '**/operations'], message: 'workflows do not reach up to the webhooks or the operations' }] },
+      ],
+    },
+  },
+  {
     // Tests build odd inputs on purpose.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-empty-function': 'off', '@typescript-eslint/ban-ts-comment': 'off' },

@@ -9,7 +9,9 @@
  * request it receives, and injects faults on demand (4xx/5xx, 429 with or without
  * `Retry-After`, slow answers, reset connections, bodies that are not JSON).
  *
- * It backs `npm start`'s offline sandbox, the end-to-end tests and the benchmark.
+ * It backs `npm start`'s offline sandbox, the end-to-end tests and the benchmark. It shows only
+ * what Twilio's OpenAPI shows; what it must assume beyond Twilio's documents is listed, each
+ * with why it is the safe reading, in sandbox/ASSUMPTIONS.md.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChannelState, Fault, FakeState, FakeTwilioOptions, ParticipantState, RecordedRequest, TokenState } from './fake-twilio/types';
@@ -22,7 +24,7 @@ import * as delivery from './fake-twilio/conversation-delivery';
 import { FakeSync } from './fake-twilio/sync';
 import { LoopbackServer, applyFault, basicUser, parseBody, readBody } from './fake-twilio/wire';
 import { FakeTaskRouter } from './fake-taskrouter';
-import { Router, addAgentTask, deliver, type InviteState } from './fake-twilio/transfers';
+import { Router, addAgentTask, deliver, moveTask, type InviteState } from './fake-twilio/transfers';
 
 export type { ChannelState, Fault, FakeTwilioOptions, ParticipantState, RecordedRequest, TokenState } from './fake-twilio/types';
 export { flexTokenLike } from './fake-twilio/iam';
@@ -100,7 +102,7 @@ export class FakeTwilio implements FakeState {
     return { interactionSid, channelSids };
   }
 
-  /** Add a participant to a channel (an agent gets a task and a reservation of its own); returns it. */
+  /** Add a participant to a channel (an agent gets a task in TaskRouter, assigned, and a reservation of its own); returns it. */
   addParticipant(channelSid: string, spec: Omit<ParticipantState, 'sid'> & { sid?: string }): ParticipantState {
     const agent = spec.type === 'agent';
     const participant: ParticipantState = {
@@ -109,12 +111,20 @@ export class FakeTwilio implements FakeState {
       sid: spec.sid ?? this.nextSid('UT'),
     };
     this.participants.set(channelSid, [...(this.participants.get(channelSid) ?? []), participant]);
+    if (agent && participant.taskSid) addAgentTask(this, channelSid, participant);
     return participant;
   }
 
-  /** Give an agent participant its task in TaskRouter (assigned, with the conversation's attributes plus `extra`). */
+  /** Add `extra` to an agent participant's task attributes in TaskRouter (every agent has its task: addParticipant). */
   addAgentTask(channelSid: string, participant: ParticipantState, extra: Record<string, unknown> = {}): void {
     addAgentTask(this, channelSid, participant, extra);
+  }
+
+  /** An agent leaves as a participant update would make them (their task wrapping or completed), without a request: for tests arranging a state. */
+  agentLeft(participant: ParticipantState, status: 'wrapup' | 'closed'): void {
+    participant.status = status;
+    participant.taskStatus = status === 'wrapup' ? 'wrapping' : 'completed';
+    moveTask(this, participant.taskSid, participant.taskStatus);
   }
 
   /** The conversation (CH…) of an interaction channel. */

@@ -9,6 +9,7 @@ import * as api from './contract/api';
 import * as channels from './adapters/channels';
 import * as participants from './adapters/participants';
 import * as leave from './workflows/leave';
+import * as channelState from './workflows/channel-state';
 import * as orphans from './workflows/orphan-guard';
 import * as transfers from './workflows/transfer';
 import * as taskRouter from './webhooks/taskrouter';
@@ -37,7 +38,9 @@ const listChannels: Operation<typeof api.LIST_CHANNELS> = {
 const closeChannel: Operation<typeof api.CLOSE_CHANNEL> = {
   endpoint: api.CLOSE_CHANNEL,
   run: async ({ params, caller, config, client }) => {
-    await policy.authorizeClose(caller, config, () => participants.channelWorkers(client(), params));
+    await policy.authorizeClose(caller, config, async () =>
+      channelState.workersOn(await channelState.read(client(), config, params, { park: false })),
+    );
     return channels.closeChannel(client(), params);
   },
 };
@@ -54,13 +57,13 @@ const listParticipants: Operation<typeof api.LIST_PARTICIPANTS> = {
 /** One agent's participation wrapped up or completed, if the caller may (credentials/policy): `{ participant, status, taskStatus, agentsRemaining }`. */
 const updateParticipant: Operation<typeof api.UPDATE_PARTICIPANT> = {
   endpoint: api.UPDATE_PARTICIPANT,
-  run: async ({ params, caller, config, client }) => leave.leave(client(), policy.participantScope(caller, config), params),
+  run: async ({ params, caller, config, client }) => leave.leave(client(), policy.participantScope(caller, config), config, params),
 };
 
 /** The orphan guard: decide, act, log, answer `{ action, reason, … }`. */
 const orphanGuard: Operation<typeof api.ORPHAN_GUARD> = {
   endpoint: api.ORPHAN_GUARD,
-  run: ({ params, client, config }) => orphans.guard(client(), params, config.orphanGuardEvents),
+  run: ({ params, client, config }) => orphans.guard(client(), config, params, config.orphanGuardEvents),
 };
 
 /** Transfer a conversation with an invite, if the caller may (credentials/policy): `{ transferId, invite, task, from, to, … }`. */
@@ -87,7 +90,7 @@ const resumeChannel: Operation<typeof api.RESUME_CHANNEL> = {
   endpoint: api.RESUME_CHANNEL,
   run: async ({ params, caller, config, client }) => {
     const scope = policy.parkScope(caller, config);
-    return resumes.resume(client(), config, params, { kind: 'click', authorize: (data) => policy.authorizeResume(scope, data.parkedBy) });
+    return resumes.resume(client(), config, params, { kind: 'click', authorize: (data) => policy.authorizeResume(scope, data?.parkedBy) });
   },
 };
 

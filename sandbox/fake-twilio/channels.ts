@@ -1,5 +1,6 @@
 /** The fake's Interaction Channels: list, fetch, update (close or set inactive). */
 import type { ServerResponse } from 'node:http';
+import { moveTask } from './transfers';
 import { API, findChannel, notFound, page, send, twilioError, type ChannelState, type FakeState, type RecordedRequest } from './types';
 
 export function channelJson(c: ChannelState) {
@@ -68,5 +69,6 @@ export function updateChannel(state: FakeState, interactionSid: string, channelS
   if (status === 'closed') state.closeConversationOf(channelSid);
   channel.routingStatus = routingStatus;
   channel.taskStatus = routingStatus === 'closed' ? 'completed' : 'wrapping';
+  for (const task of state.taskRouter.tasks.values()) if (task.channelSid === channelSid) moveTask(state, task.sid, channel.taskStatus);
   send(res, 200, channelJson(channel));
 }

@@ -5,16 +5,15 @@
  * `closed` → completed (Twilio's Participants page). Twilio's OpenAPI says of `Status`
  * "Participant must be an agent": a customer's update is refused (400).
  *
- * ASSUMPTION (no Twilio document says what happens next): a participant stays listed after
- * its update, its routing_properties' `status` showing its task (accepted, wrapping,
- * completed), and an update that would not move its task forward (wrapup after wrapup,
- * anything after closed) is refused with 409 and nothing changes. This is the safe reading:
- * a caller is never told a second change succeeded, and a listed agent is never taken for gone.
+ * Its answer shows what Twilio's OpenAPI shows for a participant: `routing_properties` with
+ * `task_sid`, `worker_sid`, `reservation_sid` for an agent (the "updateStatusClosed" example) and
+ * no status, which Twilio does not document. What the fake assumes beyond that (a participant
+ * stays listed after it left; an update that would not move its task forward is 409):
+ * sandbox/ASSUMPTIONS.md.
  */
 import type { ServerResponse } from 'node:http';
-import { API, findChannel, hex, notFound, page, send, twilioError, type FakeState, type ParticipantState, type RecordedRequest } from './types';
-
-const RESERVATION_STATUS = { assigned: 'accepted', wrapping: 'wrapping', completed: 'completed' } as const;
+import { moveTask } from './transfers';
+import { API, findChannel, notFound, page, send, twilioError, type FakeState, type ParticipantState, type RecordedRequest } from './types';
 
 export function participantJson(interactionSid: string, channelSid: string, p: ParticipantState) {
   return {
@@ -22,15 +21,15 @@ export function participantJson(interactionSid: string, channelSid: string, p: P
     channel_sid: channelSid,
     interaction_sid: interactionSid,
     type: p.type,
-    routing_properties: p.workerSid
-      ? {
-          workspace_sid: `WS${hex(1)}`,
-          task_sid: p.taskSid ?? `WT${hex(1)}`,
-          ...(p.reservationSid ? { reservation_sid: p.reservationSid } : {}),
-          ...(p.workerKey === 'none' ? {} : { [p.workerKey ?? 'worker_sid']: p.workerSid }),
-          status: RESERVATION_STATUS[p.taskStatus ?? 'assigned'],
-        }
-      : null,
+    // As the OpenAPI's examples show an agent's: task_sid, worker_sid, reservation_sid.
+    routing_properties:
+      p.type === 'agent'
+        ? {
+            ...(p.taskSid ? { task_sid: p.taskSid } : {}),
+            ...(p.reservationSid ? { reservation_sid: p.reservationSid } : {}),
+            ...(p.workerKey === 'none' || !p.workerSid ? {} : { [p.workerKey ?? 'worker_sid']: p.workerSid }),
+          }
+        : null,
     url: `${API}/Interactions/${interactionSid}/Channels/${channelSid}/Participants/${p.sid}`,
   };
 }
@@ -67,5 +66,6 @@ export function updateParticipant(
   }
   participant.status = status;
   participant.taskStatus = status === 'wrapup' ? 'wrapping' : 'completed';
+  moveTask(state, participant.taskSid, participant.taskStatus);
   send(res, 200, participantJson(interactionSid, channelSid, participant));
 }

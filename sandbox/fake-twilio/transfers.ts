@@ -9,14 +9,13 @@
  * `deliver` posts them signed (X-Twilio-Signature over the URL and the form, as Twilio signs).
  */
 import type { ServerResponse } from 'node:http';
-import { DEFAULT_WORKSPACE, type FakeTaskRouter, type ReservationState, type TaskState } from '../fake-taskrouter';
+import { DEFAULT_WORKSPACE, type ReservationState, type TaskState } from '../fake-taskrouter';
 import type { FakeState, ParticipantState, RecordedRequest } from './types';
 
 import twilio from 'twilio';
 import { API, findChannel, notFound, send, twilioError } from './types';
 
 export interface TransferHost extends FakeState {
-  readonly taskRouter: FakeTaskRouter;
   conversationOf(channelSid: string): string | undefined;
   nextSid(prefix: string): string;
   addParticipant(channelSid: string, spec: Omit<ParticipantState, 'sid'> & { sid?: string }): ParticipantState;
@@ -87,8 +86,20 @@ export function createInvite(
   });
 }
 
-/** An agent participant's task in TaskRouter: assigned, the conversation's attributes (its `conversationSid`, as Flex sets it) plus `extra`, in the default workspace. */
+/**
+ * An agent participant's task in TaskRouter: every agent participant has one (Twilio: an agent
+ * joins a channel by accepting a reservation of a task; the Participants page shows its
+ * `task_sid`). Made `assigned`, with the conversation's attributes (its `conversationSid`, as Flex
+ * sets it) plus `extra`, in the default workspace; a task that exists already (an invite's,
+ * accepted) keeps its own and gets `extra` merged in.
+ */
 export function addAgentTask(host: TransferHost, channelSid: string, participant: ParticipantState, extra: Record<string, unknown> = {}): void {
+  const existing = host.taskRouter.tasks.get(participant.taskSid!);
+  if (existing) {
+    if (Object.keys(extra).length > 0)
+      host.taskRouter.change(existing, { attributes: JSON.stringify({ ...JSON.parse(existing.attributes), ...extra }) });
+    return;
+  }
   const channel = host.channels.get(channelSid)!;
   const conversationSid = host.conversationOf(channelSid);
   const attributes = {
@@ -106,8 +117,19 @@ export function addAgentTask(host: TransferHost, channelSid: string, participant
     queueSid: `WQ${'7'.repeat(32)}`,
     workflowSid: `WW${'8'.repeat(32)}`,
     taskChannelUniqueName: 'chat',
+    interactionSid: channel.interactionSid,
+    channelSid,
     revision: 1,
   });
+}
+
+/** What a participant update or a channel close does to a task (Participants page; the Channels page's table). */
+export function moveTask(host: Pick<FakeState, 'taskRouter'>, taskSid: string | undefined, to: 'wrapping' | 'completed'): void {
+  const task = taskSid === undefined ? undefined : host.taskRouter.tasks.get(taskSid);
+  if (!task) return;
+  if (task.assignmentStatus === 'pending' || task.assignmentStatus === 'reserved') host.taskRouter.change(task, { assignmentStatus: 'canceled' });
+  else if (task.assignmentStatus === 'assigned' || (task.assignmentStatus === 'wrapping' && to === 'completed'))
+    host.taskRouter.change(task, { assignmentStatus: to });
 }
 
 /** The form fields TaskRouter posts to an Event Callback URL for this event. */

@@ -1,5 +1,6 @@
 /** The fake's state and wire shapes, shared by its resources (sandbox/fake-twilio.ts is the front door). */
 import type { ServerResponse } from 'node:http';
+import type { FakeTaskRouter } from '../fake-taskrouter';
 
 export interface ChannelState {
   sid: string;
@@ -74,6 +75,7 @@ export interface FakeTwilioOptions {
 
 /** What a resource's handlers read and change. */
 export interface FakeState {
+  readonly taskRouter: FakeTaskRouter;
   readonly options: FakeTwilioOptions;
   readonly channels: Map<string, ChannelState>;
   readonly interactions: Map<string, string[]>;

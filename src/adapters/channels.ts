@@ -10,6 +10,12 @@ import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import type { Channel } from '../contract/answers';
 
+/** Channel statuses that still hold a conversation open (the Channels page: `setup`, `active`; then `inactive`, `closed`, `failed`). */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(['setup', 'active']);
+
+/** Is the channel open? */
+export const isOpen = (channel: Pick<Channel, 'status'>): boolean => OPEN_STATUSES.has(channel.status ?? '');
+
 /** The fields of the helper's `InteractionChannelInstance` we read. */
 const ChannelInstance = z.object({
   sid: z.string(),

@@ -56,3 +56,18 @@ export async function remove(client: TwilioClient, conversationSid: string, webh
     if ((err as { status?: unknown } | null)?.status !== 404) throw errors.fromTwilioError(err, "the conversation's webhook");
   }
 }
+
+/**
+ * The conversation's webhooks that post to `url` (`GET /v1/Conversations/{CH}/Webhooks`, each
+ * with `configuration.url`): ours for this channel, whatever record remembers them or not.
+ * A conversation has at most five scoped webhooks, so one page holds them all.
+ */
+export async function listTo(client: TwilioClient, conversationSid: string, url: string): Promise<string[]> {
+  let list;
+  try {
+    list = await client.conversations.v1.conversations(conversationSid).webhooks.list({ limit: 20, pageSize: 20 });
+  } catch (err) {
+    throw errors.fromTwilioError(err, "the conversation's webhooks");
+  }
+  return list.filter((w) => (w.configuration as { url?: unknown } | null)?.url === url).map((w) => w.sid);
+}

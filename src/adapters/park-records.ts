@@ -116,8 +116,8 @@ export async function create(client: TwilioClient, w: Where, data: RecordData): 
   }
 }
 
-/** The record of a channel; undefined when there is none (or the map does not exist yet). An unreadable record is a 502. */
-export async function fetch(client: TwilioClient, w: Where, channelSid: string): Promise<ParkRecord | undefined> {
+/** The channel's item as it is: a record of ours, `unreadable` (an item under its key that is not one), or undefined (none, or no map yet). */
+export async function peek(client: TwilioClient, w: Where, channelSid: string): Promise<ParkRecord | 'unreadable' | undefined> {
   let item;
   try {
     item = await map(client, w).syncMapItems(channelSid).fetch();
@@ -125,8 +125,13 @@ export async function fetch(client: TwilioClient, w: Where, channelSid: string):
     if (statusOf(err) === 404) return undefined;
     throw errors.fromTwilioError(err, 'the park record');
   }
-  const record = read(item);
-  if (record === undefined) throw new errors.UpstreamError(`the park record of ${channelSid} in Sync is not one this service wrote`);
+  return read(item) ?? 'unreadable';
+}
+
+/** The record of a channel; undefined when there is none (or the map does not exist yet). An unreadable record is a 502. */
+export async function fetch(client: TwilioClient, w: Where, channelSid: string): Promise<ParkRecord | undefined> {
+  const record = await peek(client, w, channelSid);
+  if (record === 'unreadable') throw new errors.UpstreamError(`the park record of ${channelSid} in Sync is not one this service wrote`);
   return record;
 }
 

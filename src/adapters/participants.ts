@@ -15,7 +15,7 @@ import type { ParticipantStatus } from '../contract/participant-params';
 
 import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
-import { isSid, type SidKind } from '../contract/sids';
+import { isSid, sidPattern, type SidKind } from '../contract/sids';
 
 /**
  * At most this many participants are read (one page of 1000, Twilio's largest PageSize; a
@@ -24,23 +24,19 @@ import { isSid, type SidKind } from '../contract/sids';
  */
 export const MAX_PARTICIPANTS = 1000;
 
-/** A participant as read, with what the decisions need beyond the contract's fields. */
-export interface ListedParticipant extends Participant {
-  /**
-   * Its routing_properties say its task is done with (status wrapping, wrapup, completed or
-   * closed). Twilio documents no participant status, so this is true only when one is there;
-   * absent, the participant counts as still on the channel.
-   */
-  finished: boolean;
-}
+/**
+ * A participant as read. Twilio documents no participant status (the OpenAPI leaves
+ * routing_properties untyped, and its own answer to `Status=closed` shows only task_sid,
+ * worker_sid and reservation_sid), so none is read: whether an agent is still on the channel is
+ * their task's status in TaskRouter (workflows/channel-state.ts).
+ */
+export type ListedParticipant = Participant;
 
 const Instance = z.object({
-  sid: z.string().check(z.regex(/^UT[0-9a-fA-F]{32}$/)),
+  sid: z.string().check(z.regex(sidPattern('participant'))),
   type: z.nullish(z.unknown()),
   routingProperties: z.nullish(z.unknown()),
 });
-
-const FINISHED = new Set(['wrapping', 'wrapup', 'completed', 'closed']);
 
 /** `worker_sid`, `workerSid`, `WorkerSid`, … → one key to compare. */
 const squash = (key: string): string => key.replace(/[_-]/g, '').toLowerCase();
@@ -65,7 +61,7 @@ const idOf = (fields: Map<string, unknown>, squashedName: string, kind: SidKind)
   return isSid(kind, value) ? value : null;
 };
 
-/** Twilio's participant (helper instance) → the contract's `Participant`, plus `finished`. */
+/** Twilio's participant (helper instance) → the contract's `Participant`. */
 export function normalizeParticipant(instance: unknown): ListedParticipant {
   const parsed = Instance.safeParse(instance);
   if (!parsed.success) throw new errors.UpstreamError('Twilio answered with a participant we could not read');
@@ -75,14 +71,12 @@ export function normalizeParticipant(instance: unknown): ListedParticipant {
       ? (routingProperties as Record<string, unknown>)
       : {};
   const fields = routingFields(props);
-  const status = fields.get('status');
   return {
     sid,
     type: typeof type === 'string' ? type : null,
     workerSid: idOf(fields, 'workersid', 'worker'),
     taskSid: idOf(fields, 'tasksid', 'task'),
     reservationSid: idOf(fields, 'reservationsid', 'reservation'),
-    finished: typeof status === 'string' && FINISHED.has(status.toLowerCase()),
   };
 }
 
@@ -111,24 +105,6 @@ export async function readParticipants(client: TwilioClient, p: GetChannelParams
     throw new errors.UpstreamError(`the channel has more than ${MAX_PARTICIPANTS} participants; this service reads at most ${MAX_PARTICIPANTS}`);
   }
   return instances.map(normalizeParticipant);
-}
-
-/** Who is on a channel, as far as the close policy and the orphan guard need to know. */
-export interface ChannelWorkers {
-  /** The worker SIDs of its participants. */
-  workerSids: string[];
-  /** Agent participants whose routing properties name no worker. */
-  agentsWithoutWorker: number;
-}
-
-/** The workers on a channel (readParticipants, summed up). */
-export async function channelWorkers(client: TwilioClient, p: GetChannelParams): Promise<ChannelWorkers> {
-  const workers: ChannelWorkers = { workerSids: [], agentsWithoutWorker: 0 };
-  for (const participant of await readParticipants(client, p)) {
-    if (participant.workerSid !== null) workers.workerSids.push(participant.workerSid);
-    else if (participant.type === 'agent') workers.agentsWithoutWorker++;
-  }
-  return workers;
 }
 
 /**

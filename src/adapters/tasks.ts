@@ -83,3 +83,41 @@ export async function updateAttributes(
     throw errors.fromTwilioError(err, 'the task');
   }
 }
+
+/** Task statuses in which a task still routes or holds its channel. */
+export const LIVE_STATUSES = ['pending', 'reserved', 'assigned', 'wrapping'] as const;
+
+/** A task as a list answers it (no ETag). */
+export type ListedTask = Omit<TaskNow, 'etag'>;
+
+/**
+ * The tasks naming a channel in their attributes, in the given statuses (`GET …/Tasks?
+ * EvaluateTaskAttributes=flexInteractionChannelSid == "UO…"&AssignmentStatus=…`), at most `limit`.
+ * Attributes are worker-writable: this finds where to look, it proves nothing by itself.
+ */
+export async function tasksOfChannel(
+  client: TwilioClient,
+  workspaceSid: string,
+  channelSid: string,
+  statuses: readonly string[],
+  limit = 20,
+): Promise<ListedTask[]> {
+  let list;
+  try {
+    list = await client.taskrouter.v1.workspaces(workspaceSid).tasks.list({
+      evaluateTaskAttributes: `flexInteractionChannelSid == "${channelSid}"`,
+      assignmentStatus: [...statuses],
+      limit,
+    });
+  } catch (err) {
+    throw errors.fromTwilioError(err, "the channel's tasks");
+  }
+  return list.map((task) => ({
+    sid: task.sid,
+    assignmentStatus: task.assignmentStatus,
+    attributes: attributesOf(task.attributes),
+    queueSid: task.taskQueueSid ?? null,
+    workflowSid: task.workflowSid ?? null,
+    taskChannelUniqueName: task.taskChannelUniqueName ?? null,
+  }));
+}

@@ -17,7 +17,13 @@
  */
 import type { Caller } from './auth';
 import type { Config } from '../config';
-import type { ChannelWorkers } from '../adapters/participants';
+/** Who is on a channel, as far as the close policy needs to know (workflows/channel-state.ts reads it). */
+export interface ChannelWorkers {
+  /** The worker SIDs of the agents on the channel (their task assigned). */
+  workerSids: string[];
+  /** Agents on the channel whose routing properties name no worker. */
+  agentsWithoutWorker: number;
+}
 
 import * as errors from '../edge/errors';
 
@@ -88,7 +94,7 @@ async function authorizeUserClose(
     if (workerSids.length === 0 && agentsWithoutWorker > 0) {
       throw new errors.ForbiddenError("this channel's participants carry no worker to match; a supervisor may close it");
     }
-    throw new errors.ForbiddenError('only a participant of this channel or a supervisor may close it');
+    throw new errors.ForbiddenError('only an agent on this channel (their task assigned) or a supervisor may close it');
   }
   throw new errors.ForbiddenError(`closing channels needs one of the roles: ${config.closeAnyRoles.join(', ')}`);
 }
@@ -100,16 +106,31 @@ async function authorizeUserClose(
  * - `own`: any other Flex user, only the agent participants that carry their worker SID.
  * CLOSE_POLICY does not apply: leaving one's own participation never closes the channel.
  */
-export type ParticipantScope = { kind: 'any' } | { kind: 'own'; workerSid: string };
+export type ParticipantScope = { kind: 'any'; signed: boolean } | { kind: 'own'; workerSid: string };
+
+/** A request vouched for by Twilio's signature: it carries no time, so it can be sent again as it is. */
+function isSigned(caller: Caller): boolean {
+  switch (caller.kind) {
+    case 'twilio-signature':
+    case 'twilio-platform':
+      return true;
+    case 'account-credentials':
+    case 'api-key':
+    case 'flex-token':
+      return false;
+    default:
+      return unknownCaller(caller);
+  }
+}
 
 /** Whose participant a caller may act on ("changing" or "transferring"), decided before any call to Twilio; a Flex user whose token names no worker is refused. */
 function scopeOf(caller: Caller, config: Pick<Config, 'closeAnyRoles'>, acting: string): ParticipantScope {
   const authority = authorityOf(caller);
   switch (authority.kind) {
     case 'account':
-      return { kind: 'any' };
+      return { kind: 'any', signed: isSigned(caller) };
     case 'flex-user':
-      if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any' };
+      if (hasRole(authority, config.closeAnyRoles)) return { kind: 'any', signed: false };
       if (authority.workerSid === undefined) {
         throw new errors.ForbiddenError(
           `your Flex token names no worker, so no participant can be yours; ${acting} others' needs one of the roles: ${config.closeAnyRoles.join(', ')}`,
@@ -158,14 +179,18 @@ export function parkScope(caller: Caller, config: Pick<Config, 'closeAnyRoles'>)
   return scopeOf(caller, config, 'parking or resuming');
 }
 
-/** Throw `ForbiddenError` unless a caller of this scope may resume a park made by `parkedBy`. */
-export function authorizeResume(scope: ParticipantScope, parkedBy: { workerSid: string | null }): void {
+/**
+ * Throw `ForbiddenError` unless a caller of this scope may resume the park made by `parkedBy`
+ * (undefined: the channel is not parked). An agent gets the same refusal for a channel that is
+ * not parked and for one another agent parked, so an agent cannot learn which channels are parked.
+ */
+export function authorizeResume(scope: ParticipantScope, parkedBy: { workerSid: string | null } | undefined): void {
   switch (scope.kind) {
     case 'any':
       return;
     case 'own':
-      if (parkedBy.workerSid === scope.workerSid) return;
-      throw new errors.ForbiddenError("an agent may resume only a conversation they parked; a supervisor may resume anyone's");
+      if (parkedBy !== undefined && parkedBy.workerSid === scope.workerSid) return;
+      throw new errors.ForbiddenError("an agent may resume only a conversation they parked and that is parked now; a supervisor may resume anyone's");
   }
 }
 

@@ -8,7 +8,7 @@
  * interaction). On the events a team chooses (ORPHAN_GUARD_EVENTS, default task.canceled and
  * workflow.timeout) of a Flex Conversations task, this reads `flexInteractionSid` and
  * `flexInteractionChannelSid` from the task's attributes and closes the channel, its tasks
- * completed, **only when it is still open and no agent participant is left on it**.
+ * completed, **only when it is still open and no agent participant is left on it** (an agent who wrapped up or closed has left).
  *
  * A signed event can be replayed (a signature carries no time), and a replay must not close a
  * channel the first delivery left alone (an agent was on it; then, in a cold transfer, the agent
@@ -19,82 +19,70 @@
  *   it must really be `canceled` (Twilio: a task that times out of its workflow, or whose TTL
  *   passes, is canceled; should a timed-out task show another status, the guard ignores it,
  *   which fails safe) and its current attributes must name the same channel;
- * - and it must be the channel's current task: no other task naming the channel may be live
- *   (`GET …/Tasks?EvaluateTaskAttributes=flexInteractionChannelSid == "UO…"&AssignmentStatus=
- *   pending,reserved,assigned,wrapping`; a transfer's new task waiting in queue is one).
+ * - nobody may be on the channel and no routing of ours live, by the channel's state
+ *   (channel-state.ts: an agent is on it while their own task is `assigned`; one who wrapped up
+ *   has left), and no other task naming the channel may still hold it (`pending`, `reserved`,
+ *   `assigned`: a transfer's new task waiting in queue is one).
  *
  * Every answer is 200 with what was decided and why (TaskRouter only needs to know we got the
  * event), and each decision is logged. It is idempotent: a channel already closed is left alone.
  */
-import type * as Z from 'zod/mini';
 import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Config } from '../config';
+import type { OrphanGuardResponse } from '../contract/answers';
+import type { TaskRouterEvent } from '../contract/params';
 
-import * as z from 'zod/mini';
-import * as channels from '../adapters/channels';
-import * as participants from '../adapters/participants';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
-import * as params from '../contract/params';
-import type { Channel, OrphanGuardResponse } from '../contract/answers';
-import type { TaskRouterEvent } from '../contract/params';
+import * as tasks from '../adapters/tasks';
+import * as channels from '../adapters/channels';
+import * as records from '../adapters/park-records';
+import * as channelState from './channel-state';
+import * as markers from './markers';
 
 /** An event older than this is not acted on (a replay, or a delivery so late it is stale). */
 export const MAX_EVENT_AGE_MS = 5 * 60_000;
 /** How far in the future an event's time may be (our clock and TaskRouter's may differ). */
 export const MAX_CLOCK_SKEW_MS = 60_000;
-/** Task statuses in which a task still routes or holds its channel. */
-const LIVE_TASK = ['pending', 'reserved', 'assigned', 'wrapping'];
+/** Task statuses in which another task still routes the customer or holds the channel for an agent. */
+const HOLDING = new Set(['pending', 'reserved', 'assigned']);
 
-/** Channel statuses that still hold a conversation open. */
-const OPEN = new Set(['setup', 'active']);
+/** Is the signed event's TimestampMs recent? (A signature carries no time; this is the event's own.) */
+export function ageOf(timestampMs: string | undefined, now: number): number | undefined {
+  return timestampMs === undefined ? undefined : now - Number(timestampMs);
+}
 
-const TaskAttributes = z.object({
-  flexInteractionSid: params.InteractionSid,
-  flexInteractionChannelSid: params.ChannelSid,
-});
-
-function conversationOf(attributes: string | undefined): Z.infer<typeof TaskAttributes> | undefined {
-  if (attributes === undefined) return undefined;
-  try {
-    const parsed = TaskAttributes.safeParse(JSON.parse(attributes));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+/** Why the task, as TaskRouter has it now, does not let us close (undefined when it does). */
+function taskNowRefuses(task: tasks.TaskNow | undefined, channelSid: string): string | undefined {
+  if (task === undefined) return 'the task does not exist in TaskRouter';
+  if (task.assignmentStatus !== 'canceled') return `the task is ${task.assignmentStatus} in TaskRouter now, not canceled`;
+  if (markers.channelOf(task.attributes)?.channelSid !== channelSid) return "the task's current attributes name another channel";
+  return undefined;
 }
 
 /**
- * Why the task, as TaskRouter has it now, does not let us close (undefined when it does): it is
- * gone, not canceled, names another channel, or another live task names the channel.
+ * Is the channel parked? Asked last, only when everything else says close. A record that cannot
+ * be read (Sync down) counts as none: the channel is closed, as it was before parking existed
+ * (closed beats stranded, and a parked conversation whose record is unreadable cannot resume).
  */
-async function taskNow(client: TwilioClient, workspaceSid: string, taskSid: string, channelSid: string): Promise<string | undefined> {
-  const workspace = client.taskrouter.v1.workspaces(workspaceSid);
-  let task;
+async function parked(client: TwilioClient, config: Config, channelSid: string): Promise<boolean> {
+  if (config.syncServiceSid === undefined) return false;
   try {
-    task = await workspace.tasks(taskSid).fetch();
+    return (await records.fetch(client, records.whereOf(config), channelSid)) !== undefined;
   } catch (err) {
-    const translated = errors.fromTwilioError(err, 'the task');
-    if (translated instanceof errors.NotFoundError) return 'the task does not exist in TaskRouter';
-    throw translated;
+    log.warn('orphan guard: the park record could not be read', { channelSid, reason: log.describeError(err) });
+    return false;
   }
-  if (task.assignmentStatus !== 'canceled') return `the task is ${task.assignmentStatus} in TaskRouter now, not canceled`;
-  if (conversationOf(task.attributes)?.flexInteractionChannelSid !== channelSid) return "the task's current attributes name another channel";
-  let live;
-  try {
-    live = await workspace.tasks.list({
-      evaluateTaskAttributes: `flexInteractionChannelSid == "${channelSid}"`,
-      assignmentStatus: LIVE_TASK,
-      limit: 20,
-    });
-  } catch (err) {
-    throw errors.fromTwilioError(err, "the channel's tasks");
-  }
-  const others = live.filter((t) => t.sid !== taskSid);
-  return others.length > 0 ? `another task of this channel is ${others[0]!.assignmentStatus} (${others[0]!.sid}): it is not orphaned` : undefined;
 }
 
 /** Decide, act, log, answer. */
-export async function guard(client: TwilioClient, event: TaskRouterEvent, events: readonly string[], now = Date.now()): Promise<OrphanGuardResponse> {
+export async function guard(
+  client: TwilioClient,
+  config: Config,
+  event: TaskRouterEvent,
+  events: readonly string[],
+  now = Date.now(),
+): Promise<OrphanGuardResponse> {
   const decide = (answer: OrphanGuardResponse): OrphanGuardResponse => {
     log.info('orphan guard', {
       action: answer.action,
@@ -107,14 +95,14 @@ export async function guard(client: TwilioClient, event: TaskRouterEvent, events
     return answer;
   };
   if (!events.includes(event.eventType)) return decide({ action: 'ignored', reason: `${event.eventType} is not one of ORPHAN_GUARD_EVENTS` });
-  const conversation = conversationOf(event.taskAttributes);
+  const conversation = markers.channelOf(tasks.attributesOf(event.taskAttributes));
   if (conversation === undefined)
     return decide({
       action: 'ignored',
       reason: 'not a Flex Conversations task (no flexInteractionSid and flexInteractionChannelSid in its attributes)',
     });
-  const ids = { interactionSid: conversation.flexInteractionSid, channelSid: conversation.flexInteractionChannelSid };
-  const age = event.timestampMs === undefined ? undefined : now - Number(event.timestampMs);
+  const ids = conversation;
+  const age = ageOf(event.timestampMs, now);
   if (age === undefined) return decide({ action: 'ignored', reason: 'the event carries no TimestampMs: its age cannot be told', ...ids });
   if (age > MAX_EVENT_AGE_MS || age < -MAX_CLOCK_SKEW_MS)
     return decide({
@@ -125,20 +113,34 @@ export async function guard(client: TwilioClient, event: TaskRouterEvent, events
   if (event.workspaceSid === undefined || event.taskSid === undefined)
     return decide({ action: 'ignored', reason: 'the event names no WorkspaceSid and TaskSid: the task cannot be checked', ...ids });
 
-  let channel: Channel;
-  try {
-    channel = await channels.getChannel(client, ids);
-  } catch (err) {
-    if (err instanceof errors.NotFoundError) return decide({ action: 'ignored', reason: 'the channel does not exist', ...ids });
-    throw err;
-  }
-  if (!OPEN.has(channel.status ?? ''))
+  // Independent reads, at the same time: the channel's state and the event's task as TaskRouter has it now.
+  const [state, task] = await Promise.all([
+    channelState.read(client, config, ids, { park: false }).catch((err: unknown) => {
+      if (err instanceof errors.NotFoundError) return undefined;
+      throw err;
+    }),
+    tasks.fetchTask(client, event.workspaceSid, event.taskSid),
+  ]);
+  if (state === undefined) return decide({ action: 'ignored', reason: 'the channel does not exist', ...ids });
+  const channel = state.channel;
+  if (!state.open)
     return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}, not open`, ...ids, channel });
-  const { workerSids, agentsWithoutWorker } = await participants.channelWorkers(client, ids);
-  if (workerSids.length + agentsWithoutWorker > 0) return decide({ action: 'ignored', reason: 'an agent is still on the channel', ...ids, channel });
+  if (state.onChannel.length > 0) return decide({ action: 'ignored', reason: 'an agent is still on the channel', ...ids, channel });
+  const routing = state.routings[0];
+  if (routing !== undefined) return decide({ action: 'ignored', reason: `${channelState.describe(routing)}: not orphaned`, ...ids, channel });
+  const refused = taskNowRefuses(task, ids.channelSid);
+  if (refused !== undefined) return decide({ action: 'ignored', reason: refused, ...ids, channel });
+  const other = state.liveTasks.find((t) => t.sid !== event.taskSid && HOLDING.has(t.assignmentStatus));
+  if (other !== undefined)
+    return decide({
+      action: 'ignored',
+      reason: `another task of this channel is ${other.assignmentStatus} (${other.sid}): it is not orphaned`,
+      ...ids,
+      channel,
+    });
 
-  const task = await taskNow(client, event.workspaceSid, event.taskSid, ids.channelSid);
-  if (task !== undefined) return decide({ action: 'ignored', reason: task, ...ids, channel });
+  if (await parked(client, config, ids.channelSid))
+    return decide({ action: 'ignored', reason: 'this channel is parked: not orphaned', ...ids, channel });
 
   const closed = await channels.closeChannel(client, { ...ids, status: 'closed', routing: { status: 'closed' } });
   return decide({ action: 'closed', reason: 'open with no agent left: closed, its tasks completed', ...ids, channel: closed.channel });

@@ -4,61 +4,42 @@
  * and the conversation is watched for the customer's next message (conversation-webhook.ts).
  *
  * The order is chosen so that no failure leaves the customer with no agent and no way back:
- * decide everything (scope, open channel, the one agent, their task) → create the record
+ * decide everything from the channel's state (scope, open channel, no routing of ours live, the one agent on it, their task) → create the record
  * (exists: 409 `already_parked`) → read the last message's index → close the participant
  * (fails: the record is deleted, the agent still has the conversation) → create the webhook,
  * replaying from the message after that index → write its SID into the record (If-Match). If
  * the webhook cannot be made once the agent has left, the park is resumed at once (the customer
- * is routed again) and the answer says so. If the record changed before its SID was written
- * (a replayed message resumed it already), the webhook is deleted here: whoever claimed the
- * record could not know its SID.
+ * is routed again) and the answer says so; if that invite fails too, the channel is made
+ * inactive (`unwatched`), so the customer's next message still reaches someone. If the record changed before its SID was written
+ * (a message or a click claimed it), `remember` reads it again and decides what the webhook
+ * becomes.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Config } from '../config';
 import type { ParkChannelParams } from '../contract/park-params';
 import type { ParkChannelResponse, Park } from '../contract/park-answers';
 import type { ParticipantScope } from '../credentials/policy';
-import type { ListedParticipant } from '../adapters/participants';
 import type { RecordData } from '../adapters/park-records';
 
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
-import * as policy from '../credentials/policy';
 import * as channels from '../adapters/channels';
 import * as participants from '../adapters/participants';
-import * as tasks from '../adapters/tasks';
-import * as workspaces from '../adapters/workspace';
 import { isSid } from '../contract/sids';
 import * as records from '../adapters/park-records';
 import * as webhooks from '../adapters/conversation-webhooks';
+import * as acting from './acting-agent';
+import * as channelState from './channel-state';
+import * as markers from './markers';
 import * as resumes from './resume';
 
-const OPEN = new Set(['setup', 'active']);
-
-/** Who parks: named, an unfinished agent of the channel and the caller's; else the caller's own, or the one agent. Another agent left on the channel: 409 (parking would not free the conversation). */
-export function parking(scope: ParticipantScope, listed: readonly ListedParticipant[], participantSid: string | undefined): ListedParticipant {
-  const agents = listed.filter((p) => p.type === 'agent' && !p.finished);
-  let chosen: ListedParticipant;
-  if (participantSid !== undefined) {
-    const found = listed.find((p) => p.sid === participantSid);
-    if (found === undefined) throw errors.InvalidRequestError.field('participantSid', 'is not a participant of this channel');
-    if (found.type !== 'agent')
-      throw errors.InvalidRequestError.field('participantSid', `is a ${found.type ?? 'typeless'} participant, not an agent`);
-    if (found.finished) throw errors.InvalidRequestError.field('participantSid', 'has already left the conversation (wrapped up or closed)');
-    policy.authorizeParticipantChange(scope, found);
-    chosen = found;
-  } else {
-    const mine = scope.kind === 'own' ? agents.filter((p) => p.workerSid === scope.workerSid) : agents;
-    if (mine.length === 0) {
-      if (scope.kind === 'own')
-        throw new errors.ForbiddenError('you are not an agent participant of this channel: only its agent or a supervisor may park it');
-      throw errors.InvalidRequestError.field('participantSid', 'no agent is on this channel to park');
-    }
-    if (mine.length > 1)
-      throw errors.InvalidRequestError.field('participantSid', `must name one: ${mine.length} agent participants are on this channel`);
-    chosen = mine[0]!;
-  }
-  if (agents.length > 1)
+/** Who parks (acting-agent.ts), and the refusals that belong to parking: another agent on the channel (409), a routing of ours live (409). */
+export function parking(scope: ParticipantScope, state: channelState.ChannelState, participantSid: string | undefined): channelState.Agent {
+  const chosen = acting.choose(scope, state, participantSid, 'park');
+  const live = state.routings[0];
+  if (live?.kind === 'park') throw new errors.AlreadyParkedError('this channel is parked already (its record exists): resume it first');
+  if (live !== undefined) throw new errors.ConflictError(`${channelState.describe(live)}: one routing at a time, nothing was sent`);
+  if (channelState.othersOn(state, chosen.participant.sid).length > 0)
     throw new errors.ConflictError(
       'another agent is on this channel: a conversation is parked by its last agent (leave with /update-participant instead)',
     );
@@ -85,27 +66,23 @@ export async function park(
   client: TwilioClient,
   scope: ParticipantScope,
   identity: string | null,
-  config: Pick<Config, 'accountSid' | 'taskRouterWorkspaceSid' | 'syncServiceSid' | 'parkMapName' | 'resumeTo' | 'publicBaseUrl'>,
+  config: Config,
   p: ParkChannelParams,
   now = Date.now(),
 ): Promise<ParkChannelResponse> {
   const where = records.whereOf(config);
+  acting.assertChoosable(scope, p.participantSid, 'park');
   const ids = { interactionSid: p.interactionSid, channelSid: p.channelSid };
-  const channel = await channels.getChannel(client, ids);
-  if (!OPEN.has(channel.status ?? ''))
-    throw errors.InvalidRequestError.field('channelSid', `is ${channel.status ?? 'in no known status'}: only an open channel can be parked`);
-  const agent = parking(scope, await participants.readParticipants(client, ids), p.participantSid);
-  if (agent.taskSid === null)
-    throw errors.InvalidRequestError.field('participantSid', 'names an agent whose routing properties carry no task: its attributes cannot be kept');
-  const workspaceSid = await workspaces.workspaceSid(client, config);
-  const task = await tasks.fetchTask(client, workspaceSid, agent.taskSid);
-  if (task === undefined) throw new errors.NotFoundError("the parking agent's task was not found in TaskRouter");
+  const state = await channelState.read(client, config, ids);
+  if (!state.open)
+    throw errors.InvalidRequestError.field('channelSid', `is ${state.channel.status ?? 'in no known status'}: only an open channel can be parked`);
+  const { participant: agent, task: onTask } = parking(scope, state, p.participantSid);
+  // An agent on the channel has their task: that is what being on it means (channel-state.ts).
+  const task = onTask!;
   const conversationSid = task.attributes.conversationSid;
   if (!isSid('conversation', conversationSid))
     throw new errors.ConflictError("the agent's task names no conversationSid (CH…): there is no conversation to watch");
   if (task.queueSid === null) throw new errors.ConflictError("the agent's task names no queue: a resume would have nowhere to go");
-  // The original attributes, less what an earlier transfer or resume left on them.
-  const { transfer: _t, transferFailed: _f, resumedFrom: _r, resumeWorkerSid: _w, ...original } = task.attributes;
   const data: RecordData = {
     state: 'parked',
     ...ids,
@@ -113,11 +90,12 @@ export async function park(
     parkedBy: { workerSid: agent.workerSid, identity },
     parkedAt: new Date(now).toISOString(),
     taskSid: task.sid,
-    workspaceSid,
+    workspaceSid: state.workspaceSid,
     queueSid: task.queueSid,
     workflowSid: task.workflowSid,
     taskChannelUniqueName: task.taskChannelUniqueName,
-    attributes: original,
+    // The original attributes, less every marker of ours an earlier transfer or resume left on them.
+    attributes: markers.withoutMarkers(task.attributes),
     webhookSid: null,
   };
   records.assertFits(data);
@@ -145,6 +123,7 @@ export async function park(
     const reason = (errors.fromTwilioError(err, "the conversation's webhook") as Error).message;
     log.warn('park not watched: resumed at once', { channelSid: ids.channelSid, reason });
     const resumed = await resumes.resume(client, config, ids, { kind: 'unwatched', record: { data, revision: created.revision } }, now);
+    if (resumed.action === 'failed') return unwatched(client, where, data, answer, reason, resumed.reason);
     return {
       park: parkOf(data),
       ...answer,
@@ -152,11 +131,77 @@ export async function park(
       resumed: { ...resumed, reason: `the webhook could not be made (${reason}): ${resumed.reason}` },
     };
   }
-  const saved = await records.update(client, where, { data, revision: created.revision }, { ...data, webhookSid });
-  if (!saved.ok) {
-    // Claimed (or resumed and deleted) before the SID was written: the claimant cannot delete a webhook it does not know.
-    await webhooks.remove(client, conversationSid, webhookSid);
-    return { park: parkOf(data), ...answer, webhookSid: null };
+  const saved = await remember(client, where, { data, revision: created.revision }, webhookSid);
+  return { park: parkOf(saved?.data ?? data), ...answer, webhookSid: saved === undefined ? null : webhookSid };
+}
+
+/**
+ * Write the webhook's SID into the record (If-Match). Refused (412), the record changed since it
+ * was created: a message or a click claimed it. Read again: gone (resumed and cleaned up), the
+ * webhook is deleted here, since its SID is in no record; still `parked` without a webhook (the
+ * claim was given back after a failed invite), the SID is written once more, or the
+ * conversation would be parked with nothing watching it; `resuming`, the claimant decides, and
+ * the webhook stays until a delivery finds no record and deletes it (webhooks/conversations.ts).
+ * Answers the record as saved, or undefined when the webhook was deleted.
+ */
+async function remember(
+  client: TwilioClient,
+  where: ReturnType<typeof records.whereOf>,
+  record: records.ParkRecord,
+  webhookSid: string,
+): Promise<records.ParkRecord | undefined> {
+  const conversationSid = record.data.conversationSid;
+  let current: records.ParkRecord | undefined = record;
+  for (let attempt = 0; attempt < 2 && current !== undefined; attempt++) {
+    if (current.data.state !== 'parked' || current.data.webhookSid !== null) return current;
+    const saved = await records.update(client, where, current, { ...current.data, webhookSid });
+    if (saved.ok) return saved.record;
+    current = saved.gone ? undefined : await records.fetch(client, where, record.data.channelSid);
   }
-  return { park: parkOf(saved.record.data), ...answer, webhookSid };
+  if (current !== undefined) return current;
+  await webhooks.remove(client, conversationSid, webhookSid);
+  return undefined;
+}
+
+/**
+ * Neither watched nor routed: the agent has left, the webhook could not be made and the resume's
+ * invite failed. Nothing would bring the customer's next message to anyone, so the channel is
+ * made inactive with Routing closed (Twilio's native Leave: the customer's next message makes a
+ * new task on the same conversation; Flex admin guide, "Leave and pause") and the record is
+ * deleted. Should that fail too, the answer is a 502 that says the conversation is not covered.
+ */
+async function unwatched(
+  client: TwilioClient,
+  where: ReturnType<typeof records.whereOf>,
+  data: RecordData,
+  answer: { participant: { sid: string; status: 'closed' } },
+  webhookReason: string,
+  resumeReason: string,
+): Promise<ParkChannelResponse> {
+  const ids = { interactionSid: data.interactionSid, channelSid: data.channelSid };
+  try {
+    await channels.closeChannel(client, { ...ids, status: 'inactive', routing: { status: 'closed' } });
+  } catch (err) {
+    log.error('park: the customer is not covered', {
+      channelSid: ids.channelSid,
+      webhook: webhookReason,
+      resume: resumeReason,
+      reason: log.describeError(err),
+    });
+    throw new errors.UpstreamError(
+      'the agent left, but the conversation could not be watched, resumed or made inactive: route it by hand (resume-channel tries again)',
+    );
+  }
+  await records
+    .remove(client, where, ids.channelSid)
+    .catch((err: unknown) => log.warn('park record left', { channelSid: ids.channelSid, reason: log.describeError(err) }));
+  return {
+    park: parkOf(data),
+    ...answer,
+    webhookSid: null,
+    resumed: {
+      action: 'failed',
+      reason: `the webhook could not be made (${webhookReason}) and ${resumeReason.replace(/: still parked, the next message tries again$/, '')}: the channel was made inactive, so the customer's next message starts a new task`,
+    },
+  };
 }

@@ -6,72 +6,64 @@
  * conversation. The TaskRouter webhook (src/webhooks/taskrouter.ts) then does not
  * hand the event to the orphan guard, which would close the channel (no agent is on it).
  *
- * Acted on only when the event is recent (the orphan guard's MAX_EVENT_AGE_MS: a replayed
- * signed event must not re-park a conversation finished since), the channel is still open and
- * no agent is on it (someone took the conversation some other way: nothing to do).
+ * Acted on only when `resumedFrom` is ours (signed: markers.ts), the event is recent (the orphan
+ * guard's MAX_EVENT_AGE_MS: a replayed signed event must not re-park a conversation finished
+ * since), and the channel's state says it is open, no agent is on it (someone took the
+ * conversation some other way: nothing to do) and no other routing of ours is live.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Config } from '../config';
 import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
 
-import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
-import * as params from '../contract/params';
-import * as channels from '../adapters/channels';
-import * as participants from '../adapters/participants';
 import * as tasks from '../adapters/tasks';
-import { MAX_EVENT_AGE_MS, MAX_CLOCK_SKEW_MS } from './orphan-guard';
 import * as records from '../adapters/park-records';
 import * as webhooks from '../adapters/conversation-webhooks';
+import * as channelState from './channel-state';
+import * as markers from './markers';
+import { MAX_EVENT_AGE_MS, MAX_CLOCK_SKEW_MS, ageOf } from './orphan-guard';
 
 /** The events on which a resumed task is given up by TaskRouter. */
 export const REPARK_EVENTS = new Set(['workflow.timeout', 'task.canceled']);
-const OPEN = new Set(['setup', 'active']);
-
-const ResumedFrom = z.object({
-  interactionSid: params.InteractionSid,
-  channelSid: params.ChannelSid,
-  conversationSid: records.RecordData.shape.conversationSid,
-  parkedBy: records.RecordData.shape.parkedBy,
-  parkedAt: z.string(),
-  taskSid: records.RecordData.shape.taskSid,
-  workspaceSid: records.RecordData.shape.workspaceSid,
-  queueSid: records.RecordData.shape.queueSid,
-  workflowSid: records.RecordData.shape.workflowSid,
-  taskChannelUniqueName: z.nullable(z.string()),
-  claimId: z.optional(z.string()),
-});
 
 export interface ReparkDecision {
   action: 'reparked' | 'ignored';
   reason: string;
 }
 
-/** The park a task's attributes say it resumed, or undefined when it is no resumed park. */
+/**
+ * The park a task's attributes say it resumed, when the marker is ours (markers.ts) and the task
+ * carries no transfer of ours (a transfer's task is the finisher's, even from a resumed
+ * conversation); undefined otherwise. `original`: the attributes less our markers and the invite's own.
+ */
 export function resumedParkOf(
+  config: Config,
   taskAttributes: string | undefined,
-): { resumedFrom: z.infer<typeof ResumedFrom>; original: Record<string, unknown> } | undefined {
-  const { resumedFrom, resumeWorkerSid: _w, flexChannelInviteSid: _i, ...original } = tasks.attributesOf(taskAttributes);
-  const parsed = ResumedFrom.safeParse(resumedFrom);
-  return parsed.success ? { resumedFrom: parsed.data, original } : undefined;
+): { resumedFrom: markers.ResumedFrom; original: Record<string, unknown> } | undefined {
+  const attributes = tasks.attributesOf(taskAttributes);
+  if (markers.verifiedTransfer(config, attributes) !== undefined) return undefined;
+  const resumedFrom = markers.verifiedResumedFrom(config, attributes);
+  if (resumedFrom === undefined) return undefined;
+  const { flexChannelInviteSid: _i, ...rest } = markers.withoutMarkers(attributes);
+  return { resumedFrom, original: rest };
 }
 
 /** Undefined when the event is not a resumed park's give-up (the caller goes on to the orphan guard). */
 export async function repark(
   client: TwilioClient,
   event: TaskRouterWebhookEvent,
-  config: Pick<Config, 'syncServiceSid' | 'parkMapName' | 'publicBaseUrl'>,
+  config: Config,
   now = Date.now(),
 ): Promise<ReparkDecision | undefined> {
   if (!REPARK_EVENTS.has(event.eventType)) return undefined;
-  const found = resumedParkOf(event.taskAttributes);
+  const found = resumedParkOf(config, event.taskAttributes);
   if (found === undefined) return undefined;
   const decide = (d: ReparkDecision): ReparkDecision => {
     log.info('repark', { ...d, eventType: event.eventType, taskSid: event.taskSid, channelSid: found.resumedFrom.channelSid });
     return d;
   };
-  const age = event.timestampMs === undefined ? undefined : now - Number(event.timestampMs);
+  const age = ageOf(event.timestampMs, now);
   if (age === undefined || age > MAX_EVENT_AGE_MS || age < -MAX_CLOCK_SKEW_MS)
     return decide({
       action: 'ignored',
@@ -79,21 +71,34 @@ export async function repark(
     });
   const r = found.resumedFrom;
   const ids = { interactionSid: r.interactionSid, channelSid: r.channelSid };
-  let channel;
+  let state;
   try {
-    channel = await channels.getChannel(client, ids);
+    state = await channelState.read(client, config, ids, { park: false });
   } catch (err) {
     if (err instanceof errors.NotFoundError) return decide({ action: 'ignored', reason: 'the channel no longer exists: nothing to park' });
     throw err;
   }
-  if (!OPEN.has(channel.status ?? ''))
-    return decide({ action: 'ignored', reason: `the channel is ${channel.status ?? 'in no known status'}: nothing to park` });
-  // Agents who left (the parking one: closed) are still listed; only one still on the channel counts.
-  const onChannel = (await participants.readParticipants(client, ids)).filter((p) => p.type === 'agent' && !p.finished);
-  if (onChannel.length > 0) return decide({ action: 'ignored', reason: 'an agent is on the channel: it is not waiting for the customer' });
+  if (!state.open) return decide({ action: 'ignored', reason: `the channel is ${state.channel.status ?? 'in no known status'}: nothing to park` });
+  if (state.onChannel.length > 0) return decide({ action: 'ignored', reason: 'an agent is on the channel: it is not waiting for the customer' });
+  const other = state.routings.find((x) => x.kind !== 'resume' || x.taskSid !== event.taskSid);
+  if (other !== undefined) return decide({ action: 'ignored', reason: `${channelState.describe(other)}: nothing to park` });
 
   const where = records.whereOf(config);
-  const data: records.RecordData = { state: 'parked', ...r, attributes: found.original, webhookSid: null };
+  const data: records.RecordData = {
+    state: 'parked',
+    interactionSid: r.interactionSid,
+    channelSid: r.channelSid,
+    conversationSid: r.conversationSid,
+    parkedBy: r.parkedBy,
+    parkedAt: r.parkedAt,
+    taskSid: r.taskSid,
+    workspaceSid: r.workspaceSid,
+    queueSid: r.queueSid,
+    workflowSid: r.workflowSid,
+    taskChannelUniqueName: r.taskChannelUniqueName,
+    attributes: found.original,
+    webhookSid: null,
+  };
   const created = await records.create(client, where, data);
   const reparked = {
     action: 'reparked' as const,

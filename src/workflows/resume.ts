@@ -13,7 +13,8 @@
  * cost is a second invite, never a lost conversation.
  *
  * The invite (`POST …/Channels/{UO}/Invites`, as transfer.ts) carries the original task's
- * attributes (Twilio does not carry them over: "Park an Interaction") plus `resumedFrom`, which
+ * attributes (Twilio does not carry them over: "Park an Interaction") plus `resumedFrom` (signed:
+ * markers.ts), which
  * marks the task as a resumed park for the TaskRouter webhook (repark.ts). RESUME_TO=agent
  * routes through the original workflow with the parking agent's worker SID in
  * `resumeWorkerSid`: TaskRouter's "Known Agent Routing" has a workflow target name the worker
@@ -21,8 +22,10 @@
  * through the workflow instead of leaving a bare `worker_sid` task to be canceled. Without a
  * workflow or a worker it goes to the original queue, as RESUME_TO=queue does.
  *
- * Then the webhook and the record are deleted. A channel closed or deleted meanwhile (Twilio
- * deletes a channel 180 days after its last update) is cleaned up instead: no invite.
+ * Before the invite, the channel's state is read (channel-state.ts): a channel closed or deleted
+ * meanwhile (Twilio deletes a channel 180 days after its last update), or one an agent is on
+ * (someone took the conversation some other way), is cleaned up instead: nobody is invited, the
+ * park is cleared. Then the webhook and the record are deleted.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
 import type { Config } from '../config';
@@ -32,40 +35,28 @@ import type { ParkRecord, RecordData } from '../adapters/park-records';
 import { randomUUID } from 'node:crypto';
 import * as errors from '../edge/errors';
 import * as log from '../edge/log';
-import * as channels from '../adapters/channels';
+import * as invites from '../adapters/invites';
 import * as records from '../adapters/park-records';
 import * as webhooks from '../adapters/conversation-webhooks';
+import * as channelState from './channel-state';
+import * as markers from './markers';
+
+/** How a resume answers a channel with no park record (the Conversations webhook then cleans up: webhooks/conversations.ts). */
+export const NOT_PARKED = 'the channel is not parked (no park record)';
 
 /** A claim older than this may be taken over (10 s, a Function's longest life, three times). */
 export const STALE_CLAIM_MS = 30_000;
-const OPEN = new Set(['setup', 'active']);
-
-/** What a resumed task's attributes carry, besides the original ones. */
-export interface ResumedFrom {
-  interactionSid: string;
-  channelSid: string;
-  conversationSid: string;
-  parkedBy: RecordData['parkedBy'];
-  parkedAt: string;
-  resumedAt: string;
-  claimId: string;
-  resumeTo: 'agent' | 'queue';
-  taskSid: string;
-  workspaceSid: string;
-  queueSid: string | null;
-  workflowSid: string | null;
-  taskChannelUniqueName: string | null;
-}
 
 export type Trigger =
   | { kind: 'message'; author?: string; conversationSid?: string }
-  | { kind: 'click'; authorize: (data: RecordData) => void }
+  /** `authorize` is given the record, or undefined when the channel is not parked (an agent is refused both alike). */
+  | { kind: 'click'; authorize: (data: RecordData | undefined) => void }
   | { kind: 'unwatched'; record: ParkRecord };
 
 /** Where the invite goes, and what its task carries. */
-export function inviteOf(data: RecordData, resumeTo: Config['resumeTo'], claimId: string, now: number) {
-  const toAgent = resumeTo === 'agent' && data.workflowSid !== null && data.parkedBy.workerSid !== null;
-  const resumedFrom: ResumedFrom = {
+export function inviteOf(config: Config, data: RecordData, claimId: string, now: number) {
+  const toAgent = config.resumeTo === 'agent' && data.workflowSid !== null && data.parkedBy.workerSid !== null;
+  const resumedFrom = markers.signResumedFrom(config, {
     interactionSid: data.interactionSid,
     channelSid: data.channelSid,
     conversationSid: data.conversationSid,
@@ -79,11 +70,11 @@ export function inviteOf(data: RecordData, resumeTo: Config['resumeTo'], claimId
     queueSid: data.queueSid,
     workflowSid: data.workflowSid,
     taskChannelUniqueName: data.taskChannelUniqueName,
-  };
-  const properties = {
+  });
+  const properties: invites.InviteRouting = {
     workspace_sid: data.workspaceSid,
-    ...(toAgent ? { workflow_sid: data.workflowSid } : {}),
-    queue_sid: data.queueSid,
+    ...(toAgent ? { workflow_sid: data.workflowSid! } : {}),
+    queue_sid: data.queueSid!,
     ...(data.taskChannelUniqueName === null ? {} : { task_channel_unique_name: data.taskChannelUniqueName }),
     attributes: { ...data.attributes, resumedFrom, ...(toAgent ? { resumeWorkerSid: data.parkedBy.workerSid } : {}) },
   };
@@ -123,7 +114,7 @@ async function cleanUp(client: TwilioClient, where: ReturnType<typeof records.wh
 /** Claim, check the channel, invite, clean up: see the module's comment. */
 export async function resume(
   client: TwilioClient,
-  config: Pick<Config, 'syncServiceSid' | 'parkMapName' | 'resumeTo'>,
+  config: Config,
   ids: { interactionSid: string; channelSid: string },
   trigger: Trigger,
   now = Date.now(),
@@ -131,7 +122,8 @@ export async function resume(
   const where = records.whereOf(config);
   const ignored = (reason: string): ResumeDecision => ({ action: 'ignored', reason });
   const record = trigger.kind === 'unwatched' ? trigger.record : await records.fetch(client, where, ids.channelSid);
-  if (record === undefined) return ignored('the channel is not parked (no park record): resumed already, or never parked');
+  if (trigger.kind === 'click') trigger.authorize(record?.data.interactionSid === ids.interactionSid ? record.data : undefined);
+  if (record === undefined) return ignored(`${NOT_PARKED}: resumed already, or never parked`);
   const data = record.data;
   if (data.interactionSid !== ids.interactionSid) return ignored('the park record of this channel names another interaction');
   if (trigger.kind === 'message') {
@@ -141,41 +133,46 @@ export async function resume(
     if (data.parkedBy.identity !== null && trigger.author === data.parkedBy.identity)
       return ignored("the message is the parking agent's own: only the customer's resumes");
   }
-  if (trigger.kind === 'click') trigger.authorize(data);
   if (!claimable(data, now)) return ignored(`another delivery or click is resuming it (claimed ${Math.round((now - data.claim!.at) / 1000)} s ago)`);
 
   const claim = { id: randomUUID(), at: now };
   const won = await records.update(client, where, record, { ...data, state: 'resuming', claim });
   if (!won.ok) return ignored(won.gone ? 'the park was resumed meanwhile (its record is gone)' : 'another delivery or click claimed it first');
 
-  let channel;
+  let state: channelState.ChannelState | undefined;
   try {
-    channel = await channels.getChannel(client, ids);
+    state = await channelState.read(client, config, ids, { park: false });
   } catch (err) {
     if (!(err instanceof errors.NotFoundError)) throw await released(client, where, won.record, err);
   }
-  if (channel === undefined || !OPEN.has(channel.status ?? '')) {
-    const why = channel === undefined ? 'the channel no longer exists' : `the channel is ${channel.status ?? 'in no known status'}`;
+  const why =
+    state === undefined
+      ? 'the channel no longer exists'
+      : !state.open
+        ? `the channel is ${state.channel.status ?? 'in no known status'}`
+        : state.onChannel.length > 0
+          ? 'an agent is on the channel: nobody is routed'
+          : undefined;
+  if (why !== undefined) {
     const problems = await cleanUp(client, where, won.record.data);
     return { action: 'cleaned', reason: `${why}: the park was cleaned up, nothing invited${problems}` };
   }
 
-  const { properties, to } = inviteOf(data, config.resumeTo, claim.id, now);
+  const { properties, to } = inviteOf(config, data, claim.id, now);
   let invite;
   try {
-    invite = await client.flexApi.v1.interaction(ids.interactionSid).channels(ids.channelSid).invites.create({ routing: { properties } });
+    invite = await invites.createInvite(client, ids, properties);
   } catch (err) {
-    const translated = await released(client, where, won.record, errors.fromTwilioError(err, 'the invite'));
+    const translated = await released(client, where, won.record, err);
     if (trigger.kind === 'click') throw translated;
     return { action: 'failed', reason: `the invite failed (${(translated as Error).message}): still parked, the next message tries again` };
   }
-  const taskSid = (invite.routing as { properties?: { sid?: unknown } } | null)?.properties?.sid;
   const problems = await cleanUp(client, where, won.record.data);
   return {
     action: 'resumed',
     reason: `resumed to ${to.resumeTo === 'agent' ? 'the parking agent, through the workflow' : 'the original queue'}${problems}`,
     invite: { sid: invite.sid },
-    task: { sid: typeof taskSid === 'string' ? taskSid : null },
+    task: { sid: invite.taskSid },
     to,
   };
 }

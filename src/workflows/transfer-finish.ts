@@ -2,11 +2,18 @@
  * Finishing a transfer (src/workflows/transfer.ts), on the TaskRouter events of its new task,
  * which carries `transfer: { id, state, from, to, mode, then }` in its attributes.
  *
- * `reservation.accepted`: someone took over. Exactly once, across deliveries and containers: the
- * new task is fetched (its ETag) and its `transfer.state` moved from `pending` to `completing`
- * with If-Match (tasks.ts); a delivery that gets 412, or finds another state, does nothing. The
- * winner then (cold) changes the transferring participant to `then` (wrapup or closed), unless it
- * already left or the channel is no longer open, and marks the transfer `completed`. A crash
+ * The marker is trusted only once its MAC verifies for the channel the task names (markers.ts):
+ * a forged, edited or copied one is no transfer of ours, and the event goes on to the guard.
+ *
+ * `reservation.accepted`: someone took over. The new task (with its ETag) and the channel's
+ * state are read at the same time; the acceptance is acted on only when that task is `assigned`,
+ * its transfer still `pending`, the channel open, and **the task held by an agent on the
+ * channel** (a participant whose task it is, assigned: a cross-check against what Twilio holds
+ * for the channel, so a marker copied within it moves nobody). Exactly once, across deliveries
+ * and containers: `transfer.state` is moved from `pending` to `completing` with If-Match
+ * (tasks.ts); a delivery that gets 412, or finds another state, does nothing. The winner then
+ * (cold) changes the transferring participant to `then` (wrapup or closed), unless they already
+ * left, and marks the transfer `completed`. A crash
  * between the claim and the participant update leaves the transferring agent on the channel:
  * the customer is never alone (they leave with /update-participant).
  *
@@ -29,76 +36,86 @@
  * a failure is recorded by the task's own later `task.canceled`.
  */
 import type TwilioClient = require('twilio/lib/rest/Twilio');
+import type { Config } from '../config';
 import type { TaskRouterWebhookEvent } from '../contract/transfer-params';
 import type { TransferDecision } from '../contract/transfer-answers';
 
-import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
-import * as params from '../contract/params';
-import * as channels from '../adapters/channels';
 import * as participants from '../adapters/participants';
 import * as tasks from '../adapters/tasks';
-
-const Marker = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(100)),
-  state: z.string(),
-  mode: z.enum(['cold', 'warm']),
-  from: z.object({ participantSid: params.sid('participant', 'participantSid'), taskSid: params.sid('task', 'taskSid') }),
-  to: z.optional(z.object({ workerSid: z.nullish(z.string()) })),
-  then: z.enum(['wrapup', 'closed', 'stay']),
-});
-type Marker = z.infer<typeof Marker>;
-
-const Conversation = z.object({ flexInteractionSid: params.InteractionSid, flexInteractionChannelSid: params.ChannelSid });
+import * as channelState from './channel-state';
+import * as markers from './markers';
 
 const ALWAYS_FAILED = new Set(['task.canceled', 'workflow.timeout', 'task.deleted']);
 const FAILED_IF_WORKER = new Set(['reservation.rejected', 'reservation.timeout']);
-const OPEN = new Set(['setup', 'active']);
 
-/** The transfer an event's task carries, or undefined when it is not a transfer's task. */
-export function markerOf(taskAttributes: string | undefined): { marker: Marker; interactionSid: string; channelSid: string } | undefined {
-  const attributes = tasks.attributesOf(taskAttributes);
-  const marker = Marker.safeParse(attributes.transfer);
-  const conversation = Conversation.safeParse(attributes);
-  if (!marker.success || !conversation.success) return undefined;
-  return { marker: marker.data, interactionSid: conversation.data.flexInteractionSid, channelSid: conversation.data.flexInteractionChannelSid };
+type Found = { marker: markers.TransferMarker; ids: markers.ChannelIds };
+
+/** The transfer an event's task carries, when the marker is ours (markers.ts); undefined when it is not a transfer's task. */
+export function markerOf(config: Config, taskAttributes: string | undefined): Found | undefined {
+  return markers.verifiedTransfer(config, tasks.attributesOf(taskAttributes));
 }
 
-/** What to do with the event; undefined when it is not about a transfer. */
-export async function finish(client: TwilioClient, event: TaskRouterWebhookEvent, now = Date.now()): Promise<TransferDecision | undefined> {
-  const found = markerOf(event.taskAttributes);
+/** What to do with the event; undefined when it is not about a transfer of ours. */
+export async function finish(
+  client: TwilioClient,
+  config: Config,
+  event: TaskRouterWebhookEvent,
+  now = Date.now(),
+): Promise<TransferDecision | undefined> {
+  const found = markerOf(config, event.taskAttributes);
   if (found === undefined) return undefined;
   const { marker } = found;
   const ignored = (reason: string): TransferDecision => ({ action: 'ignored', reason, transferId: marker.id });
   if (event.workspaceSid === undefined || event.taskSid === undefined) return ignored('the event names no WorkspaceSid and TaskSid');
-  if (event.eventType === 'reservation.accepted')
-    return accepted(client, { ...found, workspaceSid: event.workspaceSid, taskSid: event.taskSid }, ignored);
-  const failed = ALWAYS_FAILED.has(event.eventType) || (FAILED_IF_WORKER.has(event.eventType) && typeof marker.to?.workerSid === 'string');
-  if (failed) return failedIfStill(client, { workspaceSid: event.workspaceSid, taskSid: event.taskSid }, marker, event.eventType, now, ignored);
+  const at = { workspaceSid: event.workspaceSid, taskSid: event.taskSid };
+  if (event.eventType === 'reservation.accepted') return accepted(client, config, found, at, ignored);
+  const failed = ALWAYS_FAILED.has(event.eventType) || (FAILED_IF_WORKER.has(event.eventType) && marker.to.workerSid !== null);
+  if (failed) return failedIfStill(client, config, at, marker, event.eventType, now, ignored);
   if (FAILED_IF_WORKER.has(event.eventType)) return ignored(`${event.eventType} of a queue transfer: TaskRouter offers the task to another worker`);
   return ignored(`${event.eventType} does not finish a transfer`);
 }
 
+/** The transfer the task carries now, if it is still this one and ours. */
+function sameTransferNow(config: Config, task: tasks.TaskNow, marker: markers.TransferMarker): markers.TransferMarker | undefined {
+  const now = markers.verifiedTransfer(config, task.attributes);
+  return now !== undefined && now.marker.id === marker.id ? now.marker : undefined;
+}
+
 async function accepted(
   client: TwilioClient,
-  t: { marker: Marker; interactionSid: string; channelSid: string; workspaceSid: string; taskSid: string },
+  config: Config,
+  found: Found,
+  at: { workspaceSid: string; taskSid: string },
   ignored: (reason: string) => TransferDecision,
 ): Promise<TransferDecision> {
-  const task = await tasks.fetchTask(client, t.workspaceSid, t.taskSid);
+  // Independent reads, at the same time: the new task as TaskRouter has it now, and the channel's state.
+  const [task, state] = await Promise.all([
+    tasks.fetchTask(client, at.workspaceSid, at.taskSid),
+    channelState.read(client, config, found.ids, { park: false }).catch((err: unknown) => {
+      if (err instanceof errors.NotFoundError) return undefined;
+      throw err;
+    }),
+  ]);
   if (task === undefined) return ignored('the new task does not exist in TaskRouter');
-  const now = Marker.safeParse(task.attributes.transfer);
-  if (!now.success || now.data.id !== t.marker.id) return ignored("the new task's current attributes carry another transfer");
-  if (now.data.state !== 'pending') return ignored(`the transfer is already ${now.data.state}`);
+  const now = sameTransferNow(config, task, found.marker);
+  if (now === undefined) return ignored("the new task's current attributes carry another transfer, or none of ours");
+  if (now.state !== 'pending') return ignored(`the transfer is already ${now.state}`);
   if (task.assignmentStatus !== 'assigned')
     return ignored(`the new task is ${task.assignmentStatus} in TaskRouter now, not assigned: nobody took over, nothing changed`);
+  // Cross-check against what Twilio holds for this channel: the accepting task is an agent's on it.
+  if (state?.open === true && !state.onChannel.some((a) => a.participant.taskSid === task.sid))
+    return ignored('the new task is not held by an agent on this channel (yet): nothing changed, the transferring agent stays');
   const current = task.attributes.transfer as Record<string, unknown>;
-  const claim = await tasks.updateAttributes(client, t.workspaceSid, task, { ...task.attributes, transfer: { ...current, state: 'completing' } });
+  const claim = await tasks.updateAttributes(client, at.workspaceSid, task, { ...task.attributes, transfer: { ...current, state: 'completing' } });
   if (!claim.ok) return ignored('another delivery claimed this transfer first (412 on If-Match)');
 
   let participantStatus: string | null = null;
   let reason = 'warm transfer accepted: both agents stay';
-  if (t.marker.then !== 'stay') {
-    const left = await leaveIfStillThere(client, t, t.marker.then);
+  if (state === undefined) reason = 'accepted, but the channel no longer exists: nothing changed';
+  else if (!state.open) reason = `accepted, but the channel is ${state.channel.status ?? 'not open'}: nothing changed`;
+  else if (found.marker.then !== 'stay') {
+    const left = await leaveIfStillThere(client, state, found.marker, found.marker.then);
     participantStatus = left.status;
     reason = left.reason;
   }
@@ -106,33 +123,24 @@ async function accepted(
   await tasks
     .updateAttributes(
       client,
-      t.workspaceSid,
+      at.workspaceSid,
       { sid: task.sid, etag: claim.etag },
       { ...task.attributes, transfer: { ...current, state: 'completed' } },
     )
     .catch(() => undefined);
-  return { action: 'finished', reason, transferId: t.marker.id, participantStatus };
+  return { action: 'finished', reason, transferId: found.marker.id, participantStatus };
 }
 
 async function leaveIfStillThere(
   client: TwilioClient,
-  t: { marker: Marker; interactionSid: string; channelSid: string },
+  state: channelState.ChannelState,
+  marker: markers.TransferMarker,
   status: 'wrapup' | 'closed',
 ): Promise<{ status: string | null; reason: string }> {
-  const ids = { interactionSid: t.interactionSid, channelSid: t.channelSid };
-  let channel;
+  const from = state.onChannel.find((a) => a.participant.sid === marker.from.participantSid);
+  if (from === undefined) return { status: null, reason: 'accepted; the transferring agent had already left: nothing changed' };
   try {
-    channel = await channels.getChannel(client, ids);
-  } catch (err) {
-    if (err instanceof errors.NotFoundError) return { status: null, reason: 'accepted, but the channel no longer exists: nothing changed' };
-    throw err;
-  }
-  if (!OPEN.has(channel.status ?? ''))
-    return { status: null, reason: `accepted, but the channel is ${channel.status ?? 'not open'}: nothing changed` };
-  const from = (await participants.readParticipants(client, ids)).find((p) => p.sid === t.marker.from.participantSid);
-  if (from === undefined || from.finished) return { status: null, reason: 'accepted; the transferring agent had already left: nothing changed' };
-  try {
-    await participants.updateParticipant(client, { ...ids, participantSid: from.sid, status }, from);
+    await participants.updateParticipant(client, { ...state.ids, participantSid: from.participant.sid, status }, from.participant);
   } catch (err) {
     // 409: the agent left ("End") between our read and our update.
     if (err instanceof errors.ConflictError) return { status: null, reason: 'accepted; the transferring agent left meanwhile: nothing changed' };
@@ -144,27 +152,27 @@ async function leaveIfStillThere(
 /** A failure event: recorded only if the new task is canceled (or gone) now, its transfer still pending. */
 async function failedIfStill(
   client: TwilioClient,
-  ids: { workspaceSid: string; taskSid: string },
-  marker: Marker,
+  config: Config,
+  at: { workspaceSid: string; taskSid: string },
+  marker: markers.TransferMarker,
   eventType: string,
   now: number,
   ignored: (reason: string) => TransferDecision,
 ): Promise<TransferDecision> {
-  const task = await tasks.fetchTask(client, ids.workspaceSid, ids.taskSid);
+  const task = await tasks.fetchTask(client, at.workspaceSid, at.taskSid);
   if (task !== undefined) {
-    const state = Marker.safeParse(task.attributes.transfer);
-    if (state.success && state.data.id === marker.id && state.data.state !== 'pending')
-      return ignored(`${eventType}: the transfer is already ${state.data.state}; no failure recorded`);
+    const state = sameTransferNow(config, task, marker);
+    if (state !== undefined && state.state !== 'pending') return ignored(`${eventType}: the transfer is already ${state.state}; no failure recorded`);
     if (task.assignmentStatus !== 'canceled')
       return ignored(`${eventType}: the new task is ${task.assignmentStatus} in TaskRouter now, not canceled; no failure recorded`);
   }
-  return recordFailure(client, ids.workspaceSid, marker, eventType, now, ignored);
+  return recordFailure(client, at.workspaceSid, marker, eventType, now, ignored);
 }
 
 async function recordFailure(
   client: TwilioClient,
   workspaceSid: string,
-  marker: Marker,
+  marker: markers.TransferMarker,
   eventType: string,
   now: number,
   ignored: (reason: string) => TransferDecision,

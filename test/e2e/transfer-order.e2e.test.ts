@@ -62,7 +62,7 @@ describe('events out of order: what the task is now decides, not what the event 
   });
 });
 
-it('warm: both agents leaving at the same moment: at least one is told nobody remains, and closes the conversation', async () => {
+it('warm: both agents leaving at the same moment: at least one is told nobody remains; having left, they may not close it, a supervisor may', async () => {
   const c = conversation();
   const t = await transfer(c, { queueSid: QUEUE }, 'warm');
   await deliver(c, s.fake.router.accept(s.fake.router.reserve(t.task.sid, NEW_AGENT).reservation.sid));
@@ -75,13 +75,16 @@ it('warm: both agents leaving at the same moment: at least one is told nobody re
   expect(c.agent(NEW_AGENT)!.status).toBe('wrapup');
   const told = left.findIndex((r) => r.body.agentsRemaining === 0);
   expect(told).toBeGreaterThanOrEqual(0);
-  // What the client's caller does on 0 (README: offer park or close); here, close.
-  c.closing.asked = true;
-  const closed = await post(
+  // An agent who left may no longer close the channel (CONTRACT.md, "On the channel"): 403. Until the last one out
+  // covers the customer itself (the issue "The last one out covers the customer"), a supervisor closes it.
+  const refused = await post(
     '/close-channel',
     { interactionSid: c.interactionSid, channelSid: c.channelSid },
     [f.AGENT_TOKEN, f.OUTSIDER_TOKEN][told],
   );
+  expect(refused.status).toBe(403);
+  c.closing.asked = true;
+  const closed = await post('/close-channel', { interactionSid: c.interactionSid, channelSid: c.channelSid }, f.SUPERVISOR_TOKEN);
   expect(closed.status).toBe(200);
-  c.check('the agent told nobody remains closed the conversation');
+  c.check('a supervisor closed the conversation');
 });

@@ -9,6 +9,8 @@ import { startSeededFake, type Seeded } from '../support/fake';
 import twilio from 'twilio';
 import { mergedSpec, startFunctions, startPrism, type Running } from '../support/processes';
 import * as f from '../support/fixtures';
+import * as markers from '../../src/workflows/markers';
+import { configOf } from '../support/channel-state';
 
 jest.setTimeout(120_000);
 
@@ -30,6 +32,9 @@ beforeAll(async () => {
       AUTH_TOKEN: f.AUTH_TOKEN,
       TWILIO_API_BASE_URL: prism.url,
       TWILIO_IAM_BASE_URL: iam.baseUrl,
+      // Twilio's own example answer to the workspace list does not pass its own schema (Prism answers 500):
+      // the workspace is set, as most teams do (the look-up goes through Prism in twilio-contract-transfer).
+      TASKROUTER_WORKSPACE_SID: `WS${'a'.repeat(32)}`,
     },
     {},
   );
@@ -116,7 +121,19 @@ it("update-participant as the example's agent, no participantSid: found from the
 
 /** A signed TaskRouter event to /webhooks/taskrouter, its task carrying a transfer marker. */
 async function taskRouterEvent(eventType: string) {
-  const transfer = { id: 't-1', state: 'pending', mode: 'cold', from: { participantSid: UT_AGENT, taskSid: `WT${'a'.repeat(32)}` }, then: 'wrapup' };
+  // A marker of ours: signed with the key derived from the functions' auth token (src/workflows/markers.ts).
+  const transfer = markers.signTransfer(
+    configOf(),
+    { interactionSid: KD, channelSid: UO },
+    {
+      id: 't-1',
+      state: 'pending',
+      mode: 'cold',
+      from: { participantSid: UT_AGENT, workerSid: WK_EXAMPLE, taskSid: `WT${'a'.repeat(32)}` },
+      to: { queueSid: `WQ${'a'.repeat(32)}`, workerSid: null },
+      then: 'wrapup',
+    },
+  );
   const params = {
     EventType: eventType,
     TaskSid: `WT${'a'.repeat(32)}`,

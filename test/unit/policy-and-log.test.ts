@@ -45,7 +45,7 @@ describe('authorizeClose', () => {
 
   it('an agent not on a channel with no agents at all gets the ordinary refusal', async () => {
     const err = await authorizeClose(agent, participant, async () => on()).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('only a participant of this channel or a supervisor may close it');
+    expect((err as Error).message).toBe('only an agent on this channel (their task assigned) or a supervisor may close it');
   });
 
   it('lets an agent close a channel they are on', async () => {
@@ -209,10 +209,10 @@ describe('authorizeClose, each refusal exactly', () => {
       "this channel's participants carry no worker to match; a supervisor may close it",
     );
     expect(await refusal(authorizeClose(agent('WK1'), participant, async () => ({ workerSids: ['WK2'], agentsWithoutWorker: 1 })))).toBe(
-      'only a participant of this channel or a supervisor may close it',
+      'only an agent on this channel (their task assigned) or a supervisor may close it',
     );
     expect(await refusal(authorizeClose(agent('WK1'), participant, async () => ({ workerSids: [], agentsWithoutWorker: 0 })))).toBe(
-      'only a participant of this channel or a supervisor may close it',
+      'only an agent on this channel (their task assigned) or a supervisor may close it',
     );
   });
 });

@@ -3,7 +3,7 @@
  * participant Twilio leaves untyped is normalized, every page followed up to the bound, the
  * workers the close policy and the orphan guard read, and the one update call.
  */
-import { channelWorkers, MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../../src/adapters/participants';
+import { MAX_PARTICIPANTS, normalizeParticipant, readParticipants, updateParticipant } from '../../../src/adapters/participants';
 import { loadConfig } from '../../../src/config';
 import { ConflictError, NotFoundError, UpstreamError } from '../../../src/edge/errors';
 import { twilioClient } from '../../../src/twilio/client';
@@ -34,7 +34,7 @@ describe('normalizeParticipant', () => {
     ['PascalCase', { WorkerSid: WK, TaskSid: WT, ReservationSid: WR }],
   ])('reads the agent ids in %s, and nothing else of routing_properties', (_name, props) => {
     const p = normalizeParticipant({ sid: UT, type: 'agent', routingProperties: { ...props, secret: 'x', queue_sid: 'WQ1' }, url: 'u' });
-    expect(p).toEqual({ sid: UT, type: 'agent', workerSid: WK, taskSid: WT, reservationSid: WR, finished: false });
+    expect(p).toEqual({ sid: UT, type: 'agent', workerSid: WK, taskSid: WT, reservationSid: WR });
   });
 
   it.each([
@@ -50,15 +50,19 @@ describe('normalizeParticipant', () => {
       workerSid: null,
       taskSid: null,
       reservationSid: null,
-      finished: false,
     });
   });
 
-  it('a type that is not a string is null; a status saying the task is done marks it finished', () => {
+  it('a type that is not a string is null; a routing status, which Twilio does not document, is never read', () => {
     expect(normalizeParticipant({ sid: UT, type: 5 }).type).toBeNull();
-    for (const status of ['wrapping', 'WrapUp', 'completed', 'closed'])
-      expect(normalizeParticipant({ sid: UT, routingProperties: { status } }).finished).toBe(true);
-    for (const status of ['accepted', 'pending', 7]) expect(normalizeParticipant({ sid: UT, routingProperties: { status } }).finished).toBe(false);
+    for (const status of ['wrapping', 'completed', 'accepted'])
+      expect(Object.keys(normalizeParticipant({ sid: UT, type: 'agent', routingProperties: { status } })).sort()).toEqual([
+        'reservationSid',
+        'sid',
+        'taskSid',
+        'type',
+        'workerSid',
+      ]);
   });
 
   it('two spellings of one field: the first that is there (not null) is read, whichever spelling it has', () => {
@@ -67,7 +71,7 @@ describe('normalizeParticipant', () => {
       type: 'agent',
       routingProperties: { worker_sid: null, WorkerSid: WK, workerSid: WT, Task_Sid: WT, status: null, Status: 'closed' },
     });
-    expect(p).toEqual({ sid: UT, type: 'agent', workerSid: WK, taskSid: WT, reservationSid: null, finished: true });
+    expect(p).toEqual({ sid: UT, type: 'agent', workerSid: WK, taskSid: WT, reservationSid: null });
     const wrongFirst = normalizeParticipant({ sid: UT, type: 'agent', routingProperties: { worker_sid: 'WK1', workerSid: WK } });
     expect(wrongFirst.workerSid).toBeNull();
   });
@@ -114,7 +118,7 @@ describe('readParticipants', () => {
   });
 });
 
-describe('channelWorkers', () => {
+describe('the worker of each participant', () => {
   const page = (participants: unknown[]) => ({
     participants,
     meta: { page: 0, page_size: 1000, first_page_url: 'x', previous_page_url: null, url: 'x', next_page_url: null, key: 'participants' },
@@ -127,7 +131,7 @@ describe('channelWorkers', () => {
     ...fields,
   });
 
-  it('reads worker_sid or workerSid, and counts agents with no worker SID of the right shape', async () => {
+  it('reads worker_sid or workerSid, and null where no worker SID of the right shape is there', async () => {
     s.fake.inject(
       {
         kind: 'answer',
@@ -145,7 +149,15 @@ describe('channelWorkers', () => {
       (q) => q.path.endsWith('/Participants'),
       1,
     );
-    expect(await channelWorkers(client(), ids())).toEqual({ workerSids: [f.AGENT_WORKER, f.OUTSIDER_WORKER], agentsWithoutWorker: 3 });
+    expect((await readParticipants(client(), ids())).map((p) => [p.type, p.workerSid])).toEqual([
+      ['agent', f.AGENT_WORKER],
+      ['agent', f.OUTSIDER_WORKER],
+      ['agent', null],
+      ['agent', null],
+      ['agent', null],
+      ['customer', null],
+      [null, null],
+    ]);
   });
 });
 
@@ -153,8 +165,9 @@ describe('updateParticipant', () => {
   it("changes the participant's task, never the channel; a second change after closed is Twilio's 409", async () => {
     const [, agent] = await readParticipants(client(), ids());
     const wrapped = await updateParticipant(client(), { ...ids(), participantSid: agent!.sid, status: 'wrapup' }, agent!);
-    expect(wrapped).toMatchObject({ sid: agent!.sid, workerSid: f.AGENT_WORKER, finished: true });
+    expect(wrapped).toMatchObject({ sid: agent!.sid, workerSid: f.AGENT_WORKER });
     expect(s.fake.participants.get(s.channelSid)![1]).toMatchObject({ status: 'wrapup', taskStatus: 'wrapping' });
+    expect(s.fake.taskRouter.tasks.get(agent!.taskSid!)!.assignmentStatus).toBe('wrapping');
     await updateParticipant(client(), { ...ids(), participantSid: agent!.sid, status: 'closed' }, agent!);
     expect(s.fake.participants.get(s.channelSid)![1]).toMatchObject({ status: 'closed', taskStatus: 'completed' });
     expect(s.fake.channels.get(s.channelSid)!.status).toBe('active');

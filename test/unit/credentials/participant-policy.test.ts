@@ -19,18 +19,19 @@ const callers: Record<(typeof CALLER_KINDS)[number], Caller> = {
 };
 
 it.each(CALLER_KINDS.filter((k) => k !== 'flex-token'))('%s acts as the account: any participant', (kind) => {
-  expect(participantScope(callers[kind], config)).toEqual({ kind: 'any' });
+  // Signed (Twilio's signature: a request that can be sent again as it is) or not.
+  expect(participantScope(callers[kind], config)).toEqual({ kind: 'any', signed: kind === 'twilio-signature' || kind === 'twilio-platform' });
 });
 
 it('a Flex agent: only participants carrying their worker; a role in CLOSE_ANY_ROLES: any', () => {
   expect(participantScope(agent, config)).toEqual({ kind: 'own', workerSid: f.AGENT_WORKER });
-  expect(participantScope({ ...agent, roles: ['agent', 'admin'] }, config)).toEqual({ kind: 'any' });
+  expect(participantScope({ ...agent, roles: ['agent', 'admin'] }, config)).toEqual({ kind: 'any', signed: false });
   expect(participantScope({ ...agent, roles: ['supervisor'] }, { closeAnyRoles: [] })).toEqual({ kind: 'own', workerSid: f.AGENT_WORKER });
 });
 
 it('a Flex user whose token names no worker, and no supervisor role: refused', () => {
   expect(() => participantScope({ ...agent, workerSid: undefined }, config)).toThrow(ForbiddenError);
-  expect(participantScope({ ...agent, workerSid: undefined, roles: ['supervisor'] }, config)).toEqual({ kind: 'any' });
+  expect(participantScope({ ...agent, workerSid: undefined, roles: ['supervisor'] }, config)).toEqual({ kind: 'any', signed: false });
 });
 
 it('a kind of caller the policy does not know may do nothing', () => {
@@ -42,5 +43,5 @@ it('authorizeParticipantChange: own means the same worker, never a participant w
   expect(() => authorizeParticipantChange(own, { workerSid: f.AGENT_WORKER })).not.toThrow();
   expect(() => authorizeParticipantChange(own, { workerSid: f.OUTSIDER_WORKER })).toThrow(ForbiddenError);
   expect(() => authorizeParticipantChange(own, { workerSid: null })).toThrow(ForbiddenError);
-  expect(() => authorizeParticipantChange({ kind: 'any' }, { workerSid: null })).not.toThrow();
+  expect(() => authorizeParticipantChange({ kind: 'any', signed: false }, { workerSid: null })).not.toThrow();
 });

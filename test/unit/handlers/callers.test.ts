@@ -46,17 +46,17 @@ describe('who may call, and who may close (as an agent, through the participant 
     expect(r.statusCode).toBe(403);
   });
 
-  it('the agent on the channel closes it: participants read, then one update', async () => {
+  it('the agent on the channel closes it: the state read (the channel and its participants at once), then one update', async () => {
     const r = await close(f.AGENT_TOKEN);
     expect(r.statusCode).toBe(200);
-    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET', 'POST']);
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET', 'GET', 'POST']);
   });
 
   it('an agent not on the channel: 403 forbidden, no update', async () => {
     const r = await close(f.OUTSIDER_TOKEN);
     expect(r.statusCode).toBe(403);
     expect(r.json.error.code).toBe('forbidden');
-    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET']);
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET', 'GET']);
   });
 
   it('routing properties that name the worker workerSid are understood too', async () => {
@@ -70,7 +70,7 @@ describe('who may call, and who may close (as an agent, through the participant 
     const r = await close(f.AGENT_TOKEN, channelSids[0]!, interactionSid);
     expect(r.statusCode).toBe(403);
     expect(r.json.error.message).toBe("this channel's participants carry no worker to match; a supervisor may close it");
-    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET']);
+    expect(s.fake.apiRequests().map((q) => q.method)).toEqual(['GET', 'GET']);
   });
 });
 

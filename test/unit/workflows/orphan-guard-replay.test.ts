@@ -55,11 +55,9 @@ it('a replay of an event the first delivery ignored cannot close once the agent 
     action: 'ignored',
     reason: 'an agent is still on the channel',
   });
-  // Cold transfer: the agent leaves, a new task for the channel waits in queue.
-  s.fake.participants.set(
-    s.channelSid,
-    s.fake.participants.get(s.channelSid)!.filter((p) => p.type !== 'agent'),
-  );
+  // Cold transfer: the agent leaves (their task completes), a new task for the channel waits in queue.
+  for (const p of s.fake.participants.get(s.channelSid)!.filter((x) => x.type === 'agent'))
+    s.fake.taskRouter.change(s.fake.taskRouter.tasks.get(p.taskSid!)!, { assignmentStatus: 'completed' });
   task({ sid: `WT${'b'.repeat(32)}`, assignmentStatus: 'pending', attributes: attributes(s.channelSid) });
   // The same signed event again, still within the age limit.
   const replay = await deliver(s.channelSid, { TimestampMs: timestamp });
@@ -69,10 +67,13 @@ it('a replay of an event the first delivery ignored cannot close once the agent 
   });
   expect(closes()).toHaveLength(0);
   expect(s.fake.channels.get(s.channelSid)!.status).toBe('active');
-  // What TaskRouter was asked: the task itself, then the channel's live tasks.
+  // What TaskRouter was asked, each time, at the same time as the channel: the task itself and the channel's live
+  // tasks (the state's); the left agent's task, which that list no longer shows, the second time.
   const asked = s.fake.requests.filter((q) => q.path.startsWith('/v1/Workspaces'));
-  expect(asked.map((q) => q.path)).toEqual([`/v1/Workspaces/${WORKSPACE}/Tasks/${TASK}`, `/v1/Workspaces/${WORKSPACE}/Tasks`]);
-  const search = new URLSearchParams(asked[1]!.search);
+  const list = asked.filter((q) => q.path === `/v1/Workspaces/${WORKSPACE}/Tasks`);
+  expect(list).toHaveLength(2);
+  expect(asked.filter((q) => q.path === `/v1/Workspaces/${WORKSPACE}/Tasks/${TASK}`)).toHaveLength(2);
+  const search = new URLSearchParams(list[1]!.search);
   expect(search.get('EvaluateTaskAttributes')).toBe(`flexInteractionChannelSid == "${s.channelSid}"`);
   expect(search.getAll('AssignmentStatus').sort()).toEqual(['assigned', 'pending', 'reserved', 'wrapping']);
 });

@@ -27,10 +27,13 @@ describe('park', () => {
     expect(r.statusCode).toBe(200);
     expect(ParkChannelResponse.parse(r.json)).toEqual(r.json);
     expect(w.sent()).toEqual([
+      // The channel's state, its reads at the same time: the channel, the park record, its participants, the tasks naming it
+      // (the agent's among them: no fetch of its own), the workspace (looked up once per container).
       `GET Channels/${w.channelSid}`,
+      `GET Items/${w.channelSid}`,
       `GET ${w.channelSid}/Participants`,
+      `GET WS${'5'.repeat(32)}/Tasks`,
       'GET v1/Workspaces',
-      `GET Tasks/${w.agentTaskSid}`,
       'POST flex-parked-channels/Items',
       `POST ${w.syncService}/Maps`,
       'POST flex-parked-channels/Items',

@@ -4,6 +4,8 @@
  * resumed task, re-park must take that record back and watch the conversation again: otherwise
  * the customer's next message reaches no one.
  */
+import * as markers from '../../../../src/workflows/markers';
+import { configOf } from '../../../support/channel-state';
 import { assertCustomerNotAlone } from '../../../support/transfer';
 import { parkWorld, type ParkWorld } from './support';
 
@@ -41,8 +43,9 @@ it('a record resuming under another claim (a newer resume) is left alone: no sec
   w.fake.inject({ kind: 'status', status: 400, code: 20001 }, (q) => q.method === 'DELETE' && q.path.includes('/Items/'));
   await w.deliver(w.write('1').index);
   const [event] = w.fake.router.end(w.fake.invites[0]!.taskSid, 'workflow.timeout');
-  const attributes = JSON.parse(event!.TaskAttributes!) as { resumedFrom: Record<string, unknown> };
-  attributes.resumedFrom.claimId = 'another-claim';
+  const attributes = JSON.parse(event!.TaskAttributes!) as { resumedFrom: markers.ResumedFrom };
+  const { mac: _mac, ...resumedFrom } = attributes.resumedFrom;
+  attributes.resumedFrom = markers.signResumedFrom(configOf(), { ...resumedFrom, claimId: 'another-claim' });
   expect((await w.taskRouter({ ...event!, TaskAttributes: JSON.stringify(attributes) })).json.action).toBe('reparked');
   expect(w.records()[0]!.data).toMatchObject({ state: 'resuming' });
   expect(w.webhooks()).toHaveLength(0);

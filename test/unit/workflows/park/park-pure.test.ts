@@ -6,10 +6,11 @@
 import { parking, parkOf } from '../../../../src/workflows/park';
 import { claimable, inviteOf, STALE_CLAIM_MS } from '../../../../src/workflows/resume';
 import { resumedParkOf } from '../../../../src/workflows/repark';
+import * as markers from '../../../../src/workflows/markers';
 import { assertFits, MAX_RECORD_BYTES, tokenOf, whereOf, type RecordData } from '../../../../src/adapters/park-records';
 import { authorizeResume, parkScope } from '../../../../src/credentials/policy';
 import { ConflictError, ForbiddenError, InvalidRequestError, MisconfiguredError } from '../../../../src/edge/errors';
-import type { ListedParticipant } from '../../../../src/adapters/participants';
+import { configOf, stateOf, type Listed } from '../../../support/channel-state';
 
 const KD = `KD${'a'.repeat(32)}`;
 const UO = `UO${'b'.repeat(32)}`;
@@ -22,15 +23,15 @@ const WS = `WS${'5'.repeat(32)}`;
 const WT = `WT${'9'.repeat(32)}`;
 const UT = (n: number) => `UT${String(n).repeat(32)}`;
 
-const agent = (n: number, workerSid: string, finished = false): ListedParticipant => ({
+const agent = (n: number, workerSid: string, finished = false): Listed => ({
   sid: UT(n),
   type: 'agent',
   workerSid,
   taskSid: WT,
   reservationSid: null,
-  finished,
+  on: !finished,
 });
-const customer: ListedParticipant = { sid: UT(1), type: 'customer', workerSid: null, taskSid: null, reservationSid: null, finished: false };
+const customer: Listed = { sid: UT(1), type: 'customer', workerSid: null, taskSid: null, reservationSid: null };
 
 const record = (over: Partial<RecordData> = {}): RecordData => ({
   state: 'parked',
@@ -51,25 +52,24 @@ const record = (over: Partial<RecordData> = {}): RecordData => ({
 
 describe('who parks', () => {
   it('an agent: their own unfinished participant, found without naming it', () => {
-    expect(parking({ kind: 'own', workerSid: WK }, [customer, agent(2, WK)], undefined).sid).toBe(UT(2));
+    expect(parking({ kind: 'own', workerSid: WK }, stateOf([customer, agent(2, WK)]), undefined).participant.sid).toBe(UT(2));
   });
   it("an agent not on the channel: 403; another's participant named: 403", () => {
-    expect(() => parking({ kind: 'own', workerSid: WK2 }, [customer, agent(2, WK)], undefined)).toThrow(ForbiddenError);
-    expect(() => parking({ kind: 'own', workerSid: WK2 }, [customer, agent(2, WK)], UT(2))).toThrow(ForbiddenError);
+    expect(() => parking({ kind: 'own', workerSid: WK2 }, stateOf([customer, agent(2, WK)]), undefined)).toThrow(ForbiddenError);
+    expect(() => parking({ kind: 'own', workerSid: WK2 }, stateOf([customer, agent(2, WK)]), UT(2))).toThrow(ForbiddenError);
   });
   it('a supervisor: the one agent, or the one named', () => {
-    expect(parking({ kind: 'any' }, [customer, agent(2, WK)], undefined).sid).toBe(UT(2));
-    expect(parking({ kind: 'any' }, [customer, agent(2, WK)], UT(2)).sid).toBe(UT(2));
+    expect(parking({ kind: 'any', signed: false }, stateOf([customer, agent(2, WK)]), undefined).participant.sid).toBe(UT(2));
+    expect(parking({ kind: 'any', signed: false }, stateOf([customer, agent(2, WK)]), UT(2)).participant.sid).toBe(UT(2));
   });
-  it.each<[string, ListedParticipant[], string | undefined]>([
+  it.each<[string, Listed[], string | undefined]>([
     ['nobody on the channel', [customer], undefined],
     ['a participant that is not on the channel', [customer, agent(2, WK)], UT(3)],
     ['the customer', [customer, agent(2, WK)], UT(1)],
-    ['an agent who left', [customer, agent(2, WK, true)], UT(2)],
     ['several agents and none named', [customer, agent(2, WK), agent(3, WK2)], undefined],
   ])('%s: 400 naming participantSid', (_, listed, named) => {
     try {
-      parking({ kind: 'any' }, listed, named);
+      parking({ kind: 'any', signed: false }, stateOf(listed), named);
       throw new Error('expected a refusal');
     } catch (err) {
       expect(err).toBeInstanceOf(InvalidRequestError);
@@ -77,13 +77,13 @@ describe('who parks', () => {
     }
   });
   it('another agent still on the channel: 409 (parking would not free the conversation)', () => {
-    expect(() => parking({ kind: 'any' }, [customer, agent(2, WK), agent(3, WK2)], UT(2))).toThrow(ConflictError);
+    expect(() => parking({ kind: 'any', signed: false }, stateOf([customer, agent(2, WK), agent(3, WK2)]), UT(2))).toThrow(ConflictError);
   });
 });
 
 describe('where a resume goes', () => {
   it('RESUME_TO=agent: through the original workflow, the worker in resumeWorkerSid, no bare worker_sid', () => {
-    const { properties, to } = inviteOf(record(), 'agent', 'claim-1', Date.parse('2026-01-02T00:00:00Z'));
+    const { properties, to } = inviteOf(configOf({ RESUME_TO: 'agent' }), record(), 'claim-1', Date.parse('2026-01-02T00:00:00Z'));
     expect(properties).toEqual({
       workspace_sid: WS,
       workflow_sid: WW,
@@ -107,6 +107,7 @@ describe('where a resume goes', () => {
           queueSid: WQ,
           workflowSid: WW,
           taskChannelUniqueName: 'chat',
+          mac: expect.any(String),
         },
       },
     });
@@ -118,11 +119,11 @@ describe('where a resume goes', () => {
       [record({ workflowSid: null }), 'agent'],
       [record({ parkedBy: { workerSid: null, identity: null } }), 'agent'],
     ] as const) {
-      const { properties, to } = inviteOf(data, mode, 'c', 0);
+      const { properties, to } = inviteOf(configOf({ RESUME_TO: mode }), data, 'c', 0);
       expect(properties).not.toHaveProperty('workflow_sid');
       expect(properties).not.toHaveProperty('worker_sid');
       expect(properties.attributes).not.toHaveProperty('resumeWorkerSid');
-      expect(properties.attributes.resumedFrom.resumeTo).toBe('queue');
+      expect((properties.attributes.resumedFrom as { resumeTo: string }).resumeTo).toBe('queue');
       expect(to).toEqual({ resumeTo: 'queue', queueSid: WQ, workflowSid: null, workerSid: null });
     }
   });
@@ -143,14 +144,46 @@ describe('claims', () => {
 });
 
 describe('a resumed task tells its park', () => {
-  it('resumedFrom read back; the original attributes without what resuming added', () => {
-    const { properties } = inviteOf(record(), 'agent', 'c', 0);
-    const found = resumedParkOf(JSON.stringify({ ...properties.attributes, flexChannelInviteSid: 'KG1' }));
-    expect(found?.original).toEqual({ customerName: 'Ada', conversationSid: CH });
+  const config = configOf({ RESUME_TO: 'agent' });
+  /** The invite's task as Twilio makes it: the invite's attributes plus the channel's ids and the invite's SID. */
+  const taskOf = (attributes: Record<string, unknown>) =>
+    JSON.stringify({ ...attributes, flexChannelInviteSid: 'KG1', flexInteractionSid: KD, flexInteractionChannelSid: UO });
+  it('resumedFrom read back; the original attributes without what resuming and the invite added', () => {
+    const { properties } = inviteOf(config, record(), 'c', 0);
+    const found = resumedParkOf(config, taskOf(properties.attributes));
+    expect(found?.original).toEqual({ customerName: 'Ada', conversationSid: CH, flexInteractionSid: KD, flexInteractionChannelSid: UO });
     expect(found?.resumedFrom).toMatchObject({ interactionSid: KD, channelSid: UO, conversationSid: CH, queueSid: WQ });
   });
   it.each([undefined, '', 'not json', '{}', JSON.stringify({ resumedFrom: { channelSid: 'UO1' } })])('not a resumed park: %p', (text) => {
-    expect(resumedParkOf(text)).toBeUndefined();
+    expect(resumedParkOf(config, text)).toBeUndefined();
+  });
+  it('a marker edited by a worker, forged, moved to another channel, or signed under another secret: not ours', () => {
+    const { properties } = inviteOf(config, record(), 'c', 0);
+    const resumedFrom = properties.attributes.resumedFrom as Record<string, unknown>;
+    const edited = { ...properties.attributes, resumedFrom: { ...resumedFrom, queueSid: `WQ${'1'.repeat(32)}` } };
+    const forged = { ...properties.attributes, resumedFrom: { ...resumedFrom, mac: 'x'.repeat(43) } };
+    expect(resumedParkOf(config, taskOf(edited))).toBeUndefined();
+    expect(resumedParkOf(config, taskOf(forged))).toBeUndefined();
+    expect(
+      resumedParkOf(config, JSON.stringify({ ...properties.attributes, flexInteractionSid: KD, flexInteractionChannelSid: `UO${'f'.repeat(32)}` })),
+    ).toBeUndefined();
+    expect(resumedParkOf(configOf({ AUTH_TOKEN: 'f'.repeat(32) }), taskOf(properties.attributes))).toBeUndefined();
+  });
+  it('a task that carries a transfer of ours is the finisher’s, not a resumed park', () => {
+    const { properties } = inviteOf(config, record(), 'c', 0);
+    const transfer = markers.signTransfer(
+      config,
+      { interactionSid: KD, channelSid: UO },
+      {
+        id: 't',
+        state: 'pending',
+        mode: 'cold',
+        from: { participantSid: UT(2), workerSid: WK, taskSid: WT },
+        to: { queueSid: WQ, workerSid: null },
+        then: 'wrapup',
+      },
+    );
+    expect(resumedParkOf(config, taskOf({ ...properties.attributes, transfer }))).toBeUndefined();
   });
 });
 
@@ -196,13 +229,15 @@ describe('who resumes', () => {
     expect(() => authorizeResume({ kind: 'own', workerSid: WK }, { workerSid: WK })).not.toThrow();
     expect(() => authorizeResume({ kind: 'own', workerSid: WK2 }, { workerSid: WK })).toThrow(ForbiddenError);
     expect(() => authorizeResume({ kind: 'own', workerSid: WK2 }, { workerSid: null })).toThrow(ForbiddenError);
-    expect(() => authorizeResume({ kind: 'any' }, { workerSid: WK })).not.toThrow();
+    expect(() => authorizeResume({ kind: 'any', signed: false }, { workerSid: WK })).not.toThrow();
   });
-  it('scopes: supervisors any, agents own, a token with no worker refused, the account any', () => {
+  it('scopes: supervisors any, agents own, a token with no worker refused, the account any (signed when Twilio signed it)', () => {
     const config = { closeAnyRoles: ['supervisor'] };
-    expect(parkScope({ kind: 'flex-token', identity: 's', roles: ['supervisor'] }, config)).toEqual({ kind: 'any' });
+    expect(parkScope({ kind: 'flex-token', identity: 's', roles: ['supervisor'] }, config)).toEqual({ kind: 'any', signed: false });
     expect(parkScope({ kind: 'flex-token', identity: 'a', roles: ['agent'], workerSid: WK }, config)).toEqual({ kind: 'own', workerSid: WK });
     expect(() => parkScope({ kind: 'flex-token', identity: 'a', roles: ['agent'] }, config)).toThrow(ForbiddenError);
-    expect(parkScope({ kind: 'twilio-platform' }, config)).toEqual({ kind: 'any' });
+    expect(parkScope({ kind: 'twilio-platform' }, config)).toEqual({ kind: 'any', signed: true });
+    expect(parkScope({ kind: 'twilio-signature' }, config)).toEqual({ kind: 'any', signed: true });
+    expect(parkScope({ kind: 'account-credentials' }, config)).toEqual({ kind: 'any', signed: false });
   });
 });

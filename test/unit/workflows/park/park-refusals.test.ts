@@ -37,11 +37,13 @@ describe('park refuses', () => {
     expect((await w.park()).statusCode).toBe(200);
   });
 
-  it("the agent's task gone from TaskRouter: 404 saying so", async () => {
+  it("the agent's task gone from TaskRouter: they are not on the channel, 403 saying so", async () => {
     w.fake.taskRouter.tasks.delete(w.agentTaskSid);
     const r = await w.park();
-    expect(r.statusCode).toBe(404);
-    expect(r.json.error.message).toBe("the parking agent's task was not found in TaskRouter");
+    expect(r.statusCode).toBe(403);
+    expect(r.json.error.message).toBe(
+      'you are no longer on this conversation (your task is not in TaskRouter): only an agent on the channel or a supervisor may park it',
+    );
     nothingChanged();
   });
 
@@ -62,7 +64,7 @@ describe('park refuses', () => {
     nothingChanged();
   });
 
-  it('an agent whose routing carries no task: 400 on participantSid', async () => {
+  it('an agent whose routing carries no task: not on the channel (nothing says they are), 403', async () => {
     const url = `${w.baseUrl}/v1/Interactions/${w.interactionSid}/Channels/${w.channelSid}/Participants`;
     const listed = (await (await fetch(url, { headers: { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) } })).json()) as {
       participants: Array<{ routing_properties?: Record<string, unknown> }>;
@@ -71,11 +73,8 @@ describe('park refuses', () => {
     w.fake.clearRequests();
     w.fake.inject({ kind: 'answer', status: 200, body: listed }, (q) => q.method === 'GET' && q.path.endsWith('/Participants'));
     const r = await w.park();
-    expect(r.statusCode).toBe(400);
-    expect(r.json.error.details[0]).toEqual({
-      field: 'participantSid',
-      message: 'names an agent whose routing properties carry no task: its attributes cannot be kept',
-    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json.error.message).toMatch(/^you are no longer on this conversation \(your task is not in TaskRouter\)/);
     nothingChanged();
   });
 });
@@ -98,14 +97,24 @@ describe('park cleans up', () => {
     expect(r.json.resumed.reason).toMatch(/^the webhook could not be made \(Twilio answered HTTP 500\): ./);
   });
 
-  it('the record changed before the webhook SID was written: the webhook is deleted, the answer has no SID', async () => {
-    w.fake.inject({ kind: 'status', status: 412 }, (q) => q.method === 'POST' && q.path.endsWith(`/Items/${w.channelSid}`));
+  it('the record gone before the webhook SID was written (resumed and cleaned up): the webhook is deleted, the answer has no SID', async () => {
+    w.fake.inject({ kind: 'status', status: 404, code: 20404 }, (q) => q.method === 'POST' && q.path.endsWith(`/Items/${w.channelSid}`));
     const r = await w.park();
     expect(r.statusCode).toBe(200);
     expect(r.json.webhookSid).toBeNull();
     expect(r.json.participant).toEqual({ sid: agent().sid, status: 'closed' });
     expect(w.webhooks()).toHaveLength(0);
     expect(w.sent().slice(-2)).toEqual([`POST Items/${w.channelSid}`, expect.stringMatching(/^DELETE Webhooks\/WH/)]);
+  });
+
+  it('the record changed (412) but is still parked without a webhook (a claim given back): the SID is written again, the watch kept', async () => {
+    w.fake.inject({ kind: 'status', status: 412 }, (q) => q.method === 'POST' && q.path.endsWith(`/Items/${w.channelSid}`));
+    const r = await w.park();
+    expect(r.statusCode).toBe(200);
+    expect(w.webhooks()).toHaveLength(1);
+    expect(r.json.webhookSid).toBe(w.webhooks()[0]!.sid);
+    expect(w.records()[0]!.data).toMatchObject({ state: 'parked', webhookSid: w.webhooks()[0]!.sid });
+    expect(w.sent().slice(-3)).toEqual([`POST Items/${w.channelSid}`, `GET Items/${w.channelSid}`, `POST Items/${w.channelSid}`]);
   });
 
   it('the answer shows the record as saved, with the webhook SID', async () => {

@@ -1,4 +1,5 @@
 /** A seeded fake with a parkable conversation, and the park functions' handlers called through the fake Runtime. */
+import { sortReads } from '../../../support/requests';
 import { handler as parkChannel } from '../../../../functions/park-channel';
 import { handler as resumeChannel } from '../../../../functions/resume-channel';
 import { handler as listParked } from '../../../../functions/list-parked';
@@ -67,8 +68,13 @@ export async function parkWorld(extra: Record<string, string> = {}): Promise<Par
     },
     records: () => s.fake.sync.items(syncService, 'flex-parked-channels').map((i: any) => ({ key: i.key, data: i.data })),
     webhooks: () => conversation().webhooks,
+    // Each run of reads sorted: the channel's state makes its reads at the same time.
     sent: () =>
-      s.fake.requests.filter((q) => !q.path.endsWith('/Tokens/validate')).map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`),
+      sortReads(
+        s.fake.requests.filter((q) => !q.path.endsWith('/Tokens/validate')).map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`),
+      ),
   };
   return world;
 }
+
+export { sortReads };

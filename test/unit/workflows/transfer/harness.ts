@@ -12,6 +12,7 @@ import { forgetWorkspace } from '../../../../src/adapters/workspace';
 import type { Seeded } from '../../../support/fake';
 import { invoke, seededPerTest } from '../../../support/invoke';
 import * as f from '../../../support/fixtures';
+import { sortReads } from '../park/support';
 
 export let s: Seeded;
 export let env: Record<string, string>;
@@ -32,7 +33,11 @@ export const agent = (worker: string) => s.fake.participants.get(s.channelSid)!.
 export const agentTask = () => JSON.parse(s.fake.taskRouter.tasks.get(agent(f.AGENT_WORKER)!.taskSid!)!.attributes);
 export const marker = (taskSid: string) => JSON.parse(s.fake.taskRouter.tasks.get(taskSid)!.attributes).transfer;
 export const twilioRequests = () => s.fake.requests.filter((q) => !q.path.endsWith('/Tokens/validate'));
-export const sent = () => twilioRequests().map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`);
+/** Requests as `METHOD path`, each run of reads sorted: the channel's state and the task are read at the same time. */
+export { sortReads };
+export const sent = () => sortReads(twilioRequests().map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`));
+/** The channel's state as sent() shows it (the agents' tasks come with the list of the channel's tasks). */
+export const stateReads = () => [`GET Channels/${s.channelSid}`, `GET ${s.channelSid}/Participants`, `GET WS${'5'.repeat(32)}/Tasks`];
 
 /** Start a transfer as the demo agent; answers the new task's SID (the fake's log cleared after). */
 export async function transfer(target: Record<string, string>, mode = 'cold', e = env): Promise<string> {

@@ -11,6 +11,7 @@ import { DEFAULT_WORKSPACE } from '../../../../sandbox/fake-taskrouter';
 import { startSeededFake, type Seeded } from '../../../support/fake';
 import { invoke, settings } from '../../../support/invoke';
 import * as f from '../../../support/fixtures';
+import { sortReads } from '../park/support';
 
 let s: Seeded;
 let env: Record<string, string>;
@@ -35,18 +36,16 @@ const transfer = (params: Record<string, unknown>, headers: Record<string, strin
   });
 const agent = () => s.fake.participants.get(s.channelSid)!.find((p) => p.workerSid === f.AGENT_WORKER)!;
 const sent = () =>
-  s.fake.requests.filter((q) => !q.path.endsWith('/Tokens/validate')).map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`);
+  sortReads(s.fake.requests.filter((q) => !q.path.endsWith('/Tokens/validate')).map((q) => `${q.method} ${q.path.split('/').slice(-2).join('/')}`));
 const invites = () => s.fake.requests.filter((q) => q.path.endsWith('/Invites'));
 
-it('cold to a queue: channel, participants, workspaces (once), task, invite; the invite carries the attributes and the marker', async () => {
+it('cold to a queue: the channel state (channel, participants, workspaces once, the tasks naming it), invite; the invite carries the attributes and the signed marker', async () => {
   const r = await transfer({ queueSid: QUEUE });
   expect(r.statusCode).toBe(200);
   expect(TransferChannelResponse.parse(r.json)).toEqual(r.json);
+  // The channel's state (its reads at the same time; the agent's task comes with the channel's tasks), then the invite.
   expect(sent()).toEqual([
-    `GET Channels/${s.channelSid}`,
-    `GET ${s.channelSid}/Participants`,
-    'GET v1/Workspaces',
-    `GET Tasks/${agent().taskSid}`,
+    ...sortReads([`GET Channels/${s.channelSid}`, `GET ${s.channelSid}/Participants`, 'GET v1/Workspaces', `GET WS${'5'.repeat(32)}/Tasks`]),
     `POST ${s.channelSid}/Invites`,
   ]);
   const routing = JSON.parse(String(invites()[0]!.body.Routing));
@@ -63,6 +62,7 @@ it('cold to a queue: channel, participants, workspaces (once), task, invite; the
         customerName: 'Ada',
         transfer: {
           id: r.json.transferId,
+          mac: expect.any(String),
           state: 'pending',
           mode: 'cold',
           from: { participantSid: agent().sid, workerSid: f.AGENT_WORKER, taskSid: agent().taskSid },
@@ -79,10 +79,12 @@ it('cold to a queue: channel, participants, workspaces (once), task, invite; the
     workspaceSid: DEFAULT_WORKSPACE,
   });
   expect(s.fake.participantUpdates()).toHaveLength(0);
+  // The first transfer times out (one routing at a time), then a warm one: the workspace is not looked up again.
+  s.fake.router.end(s.fake.invites[0]!.taskSid, 'workflow.timeout');
   s.fake.clearRequests();
   expect((await transfer({ queueSid: QUEUE, mode: 'warm' })).statusCode).toBe(200);
   expect(sent()).not.toContain('GET v1/Workspaces');
-  expect(JSON.parse(String(invites()[0]!.body.Routing)).properties.attributes.transfer.then).toBe('stay');
+  expect(JSON.parse(String(invites().at(-1)!.body.Routing)).properties.attributes.transfer.then).toBe('stay');
 });
 
 it("to a worker: routed through the agent's task queue, worker_sid set; TRANSFER_LEAVE_STATUS=closed and the workspace setting", async () => {
@@ -137,6 +139,15 @@ it('an agent not on the channel: 403, no invite; a supervisor may; the account m
   expect(another.statusCode).toBe(403);
   expect(invites()).toHaveLength(0);
   expect((await transfer({ queueSid: QUEUE }, bearer(f.SUPERVISOR_TOKEN))).statusCode).toBe(200);
+  // One routing at a time: the supervisor's transfer is pending, so a second is 409 whoever asks; once it is gone, again.
+  const second = await transfer({ queueSid: QUEUE, participantSid: agent().sid }, { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) });
+  expect(second.statusCode).toBe(409);
+  expect(second.json.error).toMatchObject({
+    code: 'conflict',
+    message: expect.stringMatching(/^a cold transfer is pending on this channel \(transfer [0-9a-f-]+, task WT/),
+  });
+  expect(invites()).toHaveLength(1);
+  s.fake.router.end(s.fake.invites[0]!.taskSid, 'workflow.timeout');
   s.fake.addParticipant(s.channelSid, { type: 'agent', workerSid: f.OUTSIDER_WORKER });
   s.fake.clearRequests();
   const several = await transfer({ queueSid: QUEUE }, { Authorization: f.basic(f.ACCOUNT_SID, f.AUTH_TOKEN) });
@@ -147,18 +158,23 @@ it('an agent not on the channel: 403, no invite; a supervisor may; the account m
   expect(named.statusCode).toBe(200);
 });
 
-it('an agent who already left cannot transfer (403), and the twin, signed, transfers as the account', async () => {
-  agent().status = 'wrapup';
-  agent().taskStatus = 'wrapping';
+it('an agent who already left cannot transfer (403); the twin, signed, must name the participant (a replay must not pick whoever is on), then transfers as the account', async () => {
+  const task = s.fake.taskRouter.tasks.get(agent().taskSid!)!;
+  s.fake.taskRouter.change(task, { assignmentStatus: 'wrapping' });
   expect((await transfer({ queueSid: QUEUE })).statusCode).toBe(403);
   expect(invites()).toHaveLength(0);
-  agent().status = undefined;
-  agent().taskStatus = 'assigned';
-  const twin = await invoke(studioTransfer, env, {
-    path: '/studio/transfer-channel',
-    params: { interactionSid: s.interactionSid, channelSid: s.channelSid, queueSid: QUEUE },
-  });
-  expect(twin.statusCode).toBe(200);
+  s.fake.taskRouter.change(task, { assignmentStatus: 'assigned' });
+  const twin = (extra: Record<string, string>) =>
+    invoke(studioTransfer, env, {
+      path: '/studio/transfer-channel',
+      params: { interactionSid: s.interactionSid, channelSid: s.channelSid, queueSid: QUEUE, ...extra },
+    });
+  s.fake.clearRequests();
+  const unnamed = await twin({});
+  expect(unnamed.statusCode).toBe(400);
+  expect(unnamed.json.error.details[0].field).toBe('participantSid');
+  expect(s.fake.apiRequests()).toHaveLength(0);
+  expect((await twin({ participantSid: agent().sid })).statusCode).toBe(200);
   expect(invites()).toHaveLength(1);
 });
 

@@ -52,14 +52,14 @@ describe('refused, naming the field, nothing created', () => {
     await refused({ queueSid: QUEUE, participantSid: odd.sid }, account, 400, 'participantSid', 'is a typeless participant, not an agent');
   });
 
-  it('an agent who already left, named', async () => {
-    Object.assign(agent(), { status: 'wrapup', taskStatus: 'wrapping' });
+  it('an agent who already left, named: 409, their task status in the message', async () => {
+    s.fake.agentLeft(agent(), 'wrapup');
     await refused(
       { queueSid: QUEUE, participantSid: agent().sid },
       account,
-      400,
-      'participantSid',
-      'has already left the conversation (wrapped up or closed)',
+      409,
+      undefined,
+      'participantSid has left the conversation (their task is wrapping in TaskRouter): only an agent on the channel can transfer it',
     );
   });
 
@@ -97,14 +97,14 @@ describe('refused, naming the field, nothing created', () => {
     await refused({ queueSid: QUEUE }, account, 400, 'channelSid', message);
   });
 
-  it('an agent whose routing properties carry no task', async () => {
+  it('an agent whose routing properties carry no task: nothing says they are on the channel, 403', async () => {
     agent().taskSid = 'not-a-task';
     await refused(
       { queueSid: QUEUE },
       { Authorization: `Bearer ${f.AGENT_TOKEN}` },
-      400,
-      'participantSid',
-      'names an agent whose routing properties carry no task: its attributes cannot be carried over',
+      403,
+      undefined,
+      'you are no longer on this conversation (your task is not in TaskRouter): only an agent on the channel or a supervisor may transfer it',
     );
   });
 
@@ -118,9 +118,9 @@ describe('refused, naming the field, nothing created', () => {
     );
   });
 
-  it("the agent's task not in TaskRouter: 404", async () => {
+  it("the agent's task not in TaskRouter: nobody is on the channel to transfer from (400)", async () => {
     s.fake.taskRouter.tasks.delete(agent().taskSid!);
-    await refused({ queueSid: QUEUE }, account, 404, undefined, "the transferring agent's task was not found in TaskRouter");
+    await refused({ queueSid: QUEUE }, account, 400, 'participantSid', 'no agent is on this channel to transfer from');
   });
 
   it("to a worker, the agent's task naming no queue", async () => {
