@@ -22,5 +22,13 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/documented-answers.ts'],
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
     },
+    {
+      // Random sequences of the lifecycle against the fake, through the real server (test/model/).
+      displayName: 'model',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/model/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
+    },
   ],
 };
