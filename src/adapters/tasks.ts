@@ -47,7 +47,20 @@ export async function fetchTask(client: TwilioClient, workspaceSid: string, task
     if (translated instanceof errors.NotFoundError) return undefined;
     throw translated;
   }
-  const task = response.body;
+  return { ...taskOf(response.body), etag: headerOf(response.headers as Record<string, unknown>, 'etag') };
+}
+
+/** The fields of the helper's task instance we read (a fetch's, or a list's). */
+interface TaskInstance {
+  sid: string;
+  assignmentStatus: string;
+  attributes?: string;
+  taskQueueSid?: string | null;
+  workflowSid?: string | null;
+  taskChannelUniqueName?: string | null;
+}
+
+function taskOf(task: TaskInstance): Omit<TaskNow, 'etag'> {
   return {
     sid: task.sid,
     assignmentStatus: task.assignmentStatus,
@@ -55,7 +68,6 @@ export async function fetchTask(client: TwilioClient, workspaceSid: string, task
     queueSid: task.taskQueueSid ?? null,
     workflowSid: task.workflowSid ?? null,
     taskChannelUniqueName: task.taskChannelUniqueName ?? null,
-    etag: headerOf(response.headers as Record<string, unknown>, 'etag'),
   };
 }
 
@@ -112,12 +124,5 @@ export async function tasksOfChannel(
   } catch (err) {
     throw errors.fromTwilioError(err, "the channel's tasks");
   }
-  return list.map((task) => ({
-    sid: task.sid,
-    assignmentStatus: task.assignmentStatus,
-    attributes: attributesOf(task.attributes),
-    queueSid: task.taskQueueSid ?? null,
-    workflowSid: task.workflowSid ?? null,
-    taskChannelUniqueName: task.taskChannelUniqueName ?? null,
-  }));
+  return list.map(taskOf);
 }
