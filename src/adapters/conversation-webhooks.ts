@@ -60,12 +60,13 @@ export async function remove(client: TwilioClient, conversationSid: string, webh
 /**
  * The conversation's webhooks that post to `url` (`GET /v1/Conversations/{CH}/Webhooks`, each
  * with `configuration.url`): ours for this channel, whatever record remembers them or not.
- * A conversation has at most five scoped webhooks, so one page holds them all.
+ * A conversation has at most five scoped webhooks, and the list's PageSize is at most 5 (Twilio's
+ * OpenAPI), so one page of five holds them all.
  */
 export async function listTo(client: TwilioClient, conversationSid: string, url: string): Promise<string[]> {
   let list;
   try {
-    list = await client.conversations.v1.conversations(conversationSid).webhooks.list({ limit: 20, pageSize: 20 });
+    list = await client.conversations.v1.conversations(conversationSid).webhooks.list({ limit: 5, pageSize: 5 });
   } catch (err) {
     throw errors.fromTwilioError(err, "the conversation's webhooks");
   }

@@ -70,7 +70,7 @@ export interface ChannelState {
  * Promise.all that waits for every call before it throws the first failure: an answer (or an
  * error) never leaves reads of ours still running behind it.
  */
-async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+export async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(calls);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;

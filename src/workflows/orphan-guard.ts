@@ -114,7 +114,7 @@ export async function guard(
     return decide({ action: 'ignored', reason: 'the event names no WorkspaceSid and TaskSid: the task cannot be checked', ...ids });
 
   // Independent reads, at the same time: the channel's state and the event's task as TaskRouter has it now.
-  const [state, task] = await Promise.all([
+  const [state, task] = await channelState.settled([
     channelState.read(client, config, ids, { park: false }).catch((err: unknown) => {
       if (err instanceof errors.NotFoundError) return undefined;
       throw err;

@@ -90,7 +90,7 @@ async function accepted(
   ignored: (reason: string) => TransferDecision,
 ): Promise<TransferDecision> {
   // Independent reads, at the same time: the new task as TaskRouter has it now, and the channel's state.
-  const [task, state] = await Promise.all([
+  const [task, state] = await channelState.settled([
     tasks.fetchTask(client, at.workspaceSid, at.taskSid),
     channelState.read(client, config, found.ids, { park: false }).catch((err: unknown) => {
       if (err instanceof errors.NotFoundError) return undefined;

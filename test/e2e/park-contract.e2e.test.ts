@@ -127,3 +127,25 @@ it('resume on a click, list-parked (paged), and a resumed task that timed out pa
     .filter((l) => /Violation/.test(l) && !/Unable to match the returned status code/.test(l));
   expect(violations).toEqual([]);
 });
+
+it("a leftover watch: the next delivery lists the conversation's webhooks and deletes ours, as Twilio describes them", async () => {
+  const c = conversation();
+  const parked = await post('/park-channel', { interactionSid: c.interactionSid, channelSid: c.channelSid });
+  // The resume cannot delete its webhook: the watch is left behind with no record.
+  s.fake.inject({ kind: 'status', status: 500 }, (q) => q.method === 'DELETE' && q.path.endsWith(`/Webhooks/${parked.webhookSid}`), 3);
+  expect((await s.fake.addMessage(c.conversationSid, { author: 'customer', body: 'hello' }))[0]).toMatchObject({ body: { action: 'resumed' } });
+  expect(s.fake.conversations.get(c.conversationSid)!.webhooks).toHaveLength(1);
+  s.fake.clearFaults();
+  s.fake.clearRequests();
+  const [delivery] = await s.fake.addMessage(c.conversationSid, { author: 'customer', body: 'anyone?' });
+  expect(delivery).toMatchObject({ status: 200, body: { action: 'cleaned' } });
+  expect(s.fake.conversations.get(c.conversationSid)!.webhooks).toHaveLength(0);
+  const sent = throughPrism();
+  expect(sent.some((x) => x.includes(`GET /v1/Conversations/${c.conversationSid}/Webhooks`))).toBe(true);
+  expect(sent.some((x) => x.includes(`DELETE /v1/Conversations/${c.conversationSid}/Webhooks/${parked.webhookSid}`))).toBe(true);
+  const violations = prism.output
+    .join('')
+    .split('\n')
+    .filter((l) => /Violation/.test(l) && !/Unable to match the returned status code/.test(l));
+  expect(violations).toEqual([]);
+});
