@@ -23,6 +23,10 @@ export interface ErrorBody {
 
 interface HttpErrorOptions {
   details?: FieldProblem[];
+  /** What failed underneath (Twilio's own error), kept for the log, never sent to the caller. */
+  cause?: unknown;
+  /** The Twilio call that failed ("the invite", "the task"), for the log line. */
+  call?: string;
   twilioCode?: number;
   moreInfo?: string;
   headers?: Record<string, string>;
@@ -40,9 +44,12 @@ export class HttpError extends Error {
   readonly moreInfo?: string;
   /** Extra response headers this error calls for (`Allow`, `Retry-After`). */
   readonly headers: Record<string, string>;
+  /** The Twilio call that failed, when a Twilio error was translated (fromTwilioError). */
+  readonly call?: string;
 
   constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.call = options.call;
     this.name = new.target.name;
     this.status = status;
     this.code = code;
@@ -147,7 +154,7 @@ export class MisconfiguredError extends HttpError {
 }
 
 export class UpstreamError extends HttpError {
-  constructor(message: string, twilio: { twilioCode?: number; moreInfo?: string } = {}) {
+  constructor(message: string, twilio: { twilioCode?: number; moreInfo?: string; cause?: unknown; call?: string } = {}) {
     super(502, 'upstream_error', message, twilio);
   }
 }
@@ -189,7 +196,7 @@ function twilioMessage(err: TwilioErrorShape, fallback: string): string {
  */
 export function fromTwilioError(err: unknown, what: string): unknown {
   if (err instanceof HttpError) return err;
-  if (err instanceof SyntaxError) return new UpstreamError('Twilio answered with something unreadable');
+  if (err instanceof SyntaxError) return new UpstreamError('Twilio answered with something unreadable', { cause: err, call: what });
   if (!isTwilioError(err)) return err;
 
   const twilio = {
@@ -205,5 +212,5 @@ export function fromTwilioError(err: unknown, what: string): unknown {
   if (status === 400 || status === 409 || status === 422) {
     return new ConflictError(twilioMessage(err, `Twilio refused the change to ${what}`), twilio);
   }
-  return new UpstreamError(`Twilio answered HTTP ${status}`, twilio);
+  return new UpstreamError(`Twilio answered HTTP ${status}`, { ...twilio, cause: err, call: what });
 }

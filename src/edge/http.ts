@@ -125,7 +125,12 @@ export function errorResponse(err: unknown, headers: Headers): TwilioResponse {
   if (!(err instanceof errors.HttpError)) {
     log.error('unexpected failure', { error: log.describeError(err) });
   } else if (httpError.status >= 500) {
-    log.warn('answered with an error', { code: httpError.code, status: httpError.status });
+    log.warn('answered with an error', {
+      code: httpError.code,
+      status: httpError.status,
+      ...(httpError.call === undefined ? {} : { call: httpError.call }),
+      ...(httpError.twilioCode === undefined ? {} : { twilioCode: httpError.twilioCode }),
+    });
   }
   return jsonResponse(httpError.status, { error: httpError.toJSON() }, { ...headers, ...httpError.headers });
 }

@@ -12,6 +12,8 @@ import {
   UpstreamError,
   UpstreamTimeoutError,
 } from '../../../src/edge/errors';
+import { errorResponse } from '../../../src/edge/http';
+import { captured } from '../../support/capture-logs';
 
 function rest(status: number, body: object | string): RestException {
   return new RestException({ statusCode: status, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -161,5 +163,23 @@ describe('exactly what each error says', () => {
     expect(fromTwilioError(noStatus, 'x')).toBe(noStatus);
     const anonymous = Object.assign(Object.create(null) as object, { status: 404 });
     expect(fromTwilioError(anonymous, 'x')).toBe(anonymous);
+  });
+});
+
+describe('an upstream error keeps its cause', () => {
+  it('names the Twilio call and keeps Twilio’s error, for the log line only', () => {
+    const twilioError = rest(500, { code: 20500, message: 'Internal', more_info: 'https://www.twilio.com/docs/errors/20500' });
+    const translated = fromTwilioError(twilioError, 'the invite') as UpstreamError;
+    expect(translated).toBeInstanceOf(UpstreamError);
+    expect(translated.call).toBe('the invite');
+    expect(translated.cause).toBe(twilioError);
+    expect(JSON.stringify(translated.toJSON())).not.toMatch(/invite|cause|Internal/);
+  });
+
+  it('the error answer’s log line says which call failed', () => {
+    captured.length = 0;
+    errorResponse(fromTwilioError(rest(503, {}), 'the park record'), {});
+    const line = JSON.parse(captured.find((l) => l.includes('answered with an error'))!) as Record<string, unknown>;
+    expect(line).toMatchObject({ code: 'upstream_error', status: 502, call: 'the park record' });
   });
 });
