@@ -17,29 +17,30 @@ import type { Config } from '../config';
 import * as z from 'zod/mini';
 import * as errors from '../edge/errors';
 import * as params from '../contract/params';
+import { sidPattern, type SidKind } from '../contract/sids';
 
 /** Sync's limit on an item's data. */
 export const MAX_RECORD_BYTES = 16 * 1024;
 
-const Sid = (pattern: RegExp) => z.string().check(z.regex(pattern));
-const nullableSid = (pattern: RegExp) => z.nullable(Sid(pattern));
+const Sid = (kind: SidKind) => z.string().check(z.regex(sidPattern(kind)));
+const nullableSid = (kind: SidKind) => z.nullable(Sid(kind));
 
 /** What a park record holds: what resuming needs, and who parked when. */
 export const RecordData = z.object({
   state: z.enum(['parked', 'resuming']),
   interactionSid: params.InteractionSid,
   channelSid: params.ChannelSid,
-  conversationSid: Sid(/^CH[0-9a-fA-F]{32}$/),
-  parkedBy: z.object({ workerSid: nullableSid(/^WK[0-9a-fA-F]{32}$/), identity: z.nullable(z.string()) }),
+  conversationSid: Sid('conversation'),
+  parkedBy: z.object({ workerSid: nullableSid('worker'), identity: z.nullable(z.string()) }),
   parkedAt: z.string(),
-  taskSid: Sid(/^WT[0-9a-fA-F]{32}$/),
-  workspaceSid: Sid(/^WS[0-9a-fA-F]{32}$/),
-  queueSid: nullableSid(/^WQ[0-9a-fA-F]{32}$/),
-  workflowSid: nullableSid(/^WW[0-9a-fA-F]{32}$/),
+  taskSid: Sid('task'),
+  workspaceSid: Sid('workspace'),
+  queueSid: nullableSid('queue'),
+  workflowSid: nullableSid('workflow'),
   taskChannelUniqueName: z.nullable(z.string()),
   /** The original task's attributes (Twilio: an invite does not carry them over). */
   attributes: z.record(z.string(), z.unknown()),
-  webhookSid: nullableSid(/^WH[0-9a-fA-F]{32}$/),
+  webhookSid: nullableSid('conversationWebhook'),
   claim: z.optional(z.object({ id: z.string(), at: z.number() })),
 });
 export type RecordData = z.infer<typeof RecordData>;
