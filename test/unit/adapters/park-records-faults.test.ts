@@ -80,7 +80,11 @@ it('create: the map refused otherwise (400, 500) is the error; the second item f
   expect(sent()).toEqual(['POST Items', 'POST Maps']);
   s.fake.clearRequests();
   s.fake.inject({ kind: 'status', status: 500 }, (q) => q.path.endsWith('/Maps'));
-  await expect(records.create(client, where, data())).rejects.toThrow(new UpstreamError('Twilio answered HTTP 500'));
+  await expect(records.create(client, where, data())).rejects.toMatchObject({
+    code: 'upstream_error',
+    message: 'Twilio answered HTTP 500',
+    call: 'the Sync map of park records',
+  });
   s.fake.clearRequests();
   s.fake.inject({ kind: 'status', status: 404 }, (q) => items.test(q.path));
   s.fake.inject({ kind: 'status', status: 500 }, (q) => items.test(q.path));
